@@ -1,0 +1,35 @@
+//! capgraph: a GraphQL API over NATO's multinational capability cooperation.
+//!
+//! Data flows one way: `fixtures → model → store ← graphql ← http`.
+//!
+//! - [`model`]: plain records (projects, nations, …) and value types, serde only.
+//! - [`fixtures`]: reads `fixtures/*.json` and reports every problem with file, record, field.
+//! - [`store`]: the sled store, its codec, indexes, and the atomic rebuild/reuse logic.
+//! - [`graphql`]: the schema; resolvers read through per-request DataLoaders.
+//! - [`http`]: the axum router: `/graphql`, GraphiQL, SDL, health, metrics.
+//! - [`config`]: command-line flags with `CAPGRAPH_*` environment fallbacks.
+
+pub mod config;
+pub mod fixtures;
+pub mod graphql;
+pub mod http;
+pub mod model;
+pub mod store;
+
+use std::{future::Future, path::PathBuf, sync::Arc};
+
+use tokio::net::TcpListener;
+
+pub use http::{router, AppState};
+
+/// Opens (or rebuilds) the store for the fixtures and builds the application state.
+pub fn open(args: &config::ServeArgs, fixtures: PathBuf) -> Result<AppState, store::StoreError> {
+    let store = Arc::new(store::Store::open(&args.store(fixtures))?);
+    let schema = graphql::schema(store.clone(), args.query_limits());
+    Ok(AppState { schema, store, limits: args.http_limits(), sdl: graphql::sdl().into() })
+}
+
+/// Serves the application on `listener` until `shutdown` completes, then finishes in-flight requests.
+pub async fn serve(listener: TcpListener, state: AppState, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await
+}

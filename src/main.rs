@@ -1,0 +1,82 @@
+//! The `capgraph` binary: parse flags, set up logging, then serve, check or print the schema.
+
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::Parser;
+use tracing_subscriber::EnvFilter;
+
+use capgraph::config::{Cli, Command, LogFormat, ServeArgs};
+
+fn init_logging(format: LogFormat) {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("capgraph=info,tower_http=info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => builder.init(),
+        LogFormat::Json => builder.json().init(),
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging(cli.log_format);
+    let result = match cli.command {
+        Some(Command::Schema) => {
+            print!("{}", capgraph::graphql::sdl());
+            Ok(())
+        }
+        Some(Command::Check) => check(&cli.fixtures),
+        Some(Command::Serve(args)) => serve(args, cli.fixtures),
+        None => serve(ServeArgs::default(), cli.fixtures),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn check(fixtures: &std::path::Path) -> anyhow::Result<()> {
+    let loaded = capgraph::fixtures::load(fixtures)?;
+    println!("{}: fixtures are valid: {}", fixtures.display(), loaded.dataset.summary());
+    Ok(())
+}
+
+#[tokio::main]
+async fn serve(args: ServeArgs, fixtures: std::path::PathBuf) -> anyhow::Result<()> {
+    let state = capgraph::open(&args, fixtures).context("cannot open the store")?;
+    let info = state.store.info().clone();
+    tracing::info!(path = %info.path.display(), reused = info.reused, millis = info.open_millis as u64, "store ready");
+    let listener = tokio::net::TcpListener::bind(args.listen).await.with_context(|| format!("cannot listen on {}", args.listen))?;
+    let addr = listener.local_addr()?;
+    tracing::info!(%addr, "serving GraphQL at http://{addr}/graphql and GraphiQL at http://{addr}/");
+    // A machine-readable line on stdout: tests and scripts wait for it to learn the port.
+    println!("capgraph listening on http://{addr}");
+    capgraph::serve(listener, state, shutdown_signal()).await?;
+    tracing::info!("shut down cleanly");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutdown signal received; finishing in-flight requests");
+}

@@ -1,0 +1,132 @@
+//! `PartialDate`: a date exactly as precise as the text that states it.
+
+use std::{fmt, str::FromStr};
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// "2014", "October 2024" or "11 December 2019": year, optional month, optional day.
+/// Serialized (in JSON and in the store) as its ISO form `2014`, `2024-10`, `2019-12-11`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PartialDate {
+    pub year: u16,
+    pub month: Option<u8>,
+    pub day: Option<u8>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0:?} is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD")]
+pub struct PartialDateError(pub String);
+
+impl PartialDate {
+    /// The ISO 8601 form, only as precise as the date is.
+    pub fn iso(&self) -> String {
+        self.to_string()
+    }
+
+    /// The earliest full day this date can stand for (for range filters and ordering).
+    pub fn start(&self) -> (u16, u8, u8) {
+        (self.year, self.month.unwrap_or(1), self.day.unwrap_or(1))
+    }
+
+    /// The latest full day this date can stand for.
+    pub fn end(&self) -> (u16, u8, u8) {
+        let month = self.month.unwrap_or(12);
+        (self.year, month, self.day.unwrap_or_else(|| days_in_month(self.year, month)))
+    }
+}
+
+fn days_in_month(year: u16, month: u8) -> u8 {
+    match month {
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+impl fmt::Display for PartialDate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}", self.year)?;
+        if let Some(month) = self.month {
+            write!(f, "-{month:02}")?;
+            if let Some(day) = self.day {
+                write!(f, "-{day:02}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl FromStr for PartialDate {
+    type Err = PartialDateError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let bad = || PartialDateError(text.to_owned());
+        let number = |part: &str, len: usize| -> Result<u16, PartialDateError> {
+            if part.len() == len && part.bytes().all(|b| b.is_ascii_digit()) {
+                part.parse().map_err(|_| bad())
+            } else {
+                Err(bad())
+            }
+        };
+        let mut parts = text.split('-');
+        let year = number(parts.next().ok_or_else(bad)?, 4)?;
+        let month = parts.next().map(|p| number(p, 2)).transpose()?.map(|m| m as u8);
+        let day = parts.next().map(|p| number(p, 2)).transpose()?.map(|d| d as u8);
+        if parts.next().is_some() || year == 0 {
+            return Err(bad());
+        }
+        if let Some(m) = month {
+            if !(1..=12).contains(&m) {
+                return Err(bad());
+            }
+            if let Some(d) = day {
+                if d == 0 || d > days_in_month(year, m) {
+                    return Err(bad());
+                }
+            }
+        }
+        Ok(PartialDate { year, month, day })
+    }
+}
+
+impl Serialize for PartialDate {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for PartialDate {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_the_precision_of_the_text() {
+        for text in ["2014", "2024-10", "2019-12-11", "2024-02-29"] {
+            assert_eq!(text.parse::<PartialDate>().unwrap().iso(), text);
+        }
+    }
+
+    #[test]
+    fn rejects_malformed_and_impossible_dates() {
+        for text in ["", "14", "2014-1", "2014-13", "2019-02-29", "2019-12-11-1", "October 2024", "0000"] {
+            assert!(text.parse::<PartialDate>().is_err(), "{text} should be rejected");
+        }
+    }
+
+    #[test]
+    fn ranges_cover_the_whole_stated_period() {
+        let month: PartialDate = "2024-02".parse().unwrap();
+        assert_eq!(month.start(), (2024, 2, 1));
+        assert_eq!(month.end(), (2024, 2, 29));
+        let year: PartialDate = "2014".parse().unwrap();
+        assert_eq!(year.end(), (2014, 12, 31));
+    }
+}

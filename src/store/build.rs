@@ -1,0 +1,102 @@
+//! Writes a validated dataset into an empty sled database: records, indexes, lookups.
+
+use std::collections::BTreeMap;
+
+use super::{codec, keys, Index, LinkMeta, StoreError, Stored};
+use crate::model::{text::fold, Dataset, Record};
+
+/// Index entries collected before writing, so each tree is written in one batch.
+#[derive(Default)]
+struct Links(BTreeMap<Index, sled::Batch>);
+
+impl Links {
+    fn add(&mut self, index: Index, from: &str, to: &str, meta: &LinkMeta) -> Result<(), StoreError> {
+        self.0.entry(index).or_default().insert(keys::link_key(from, to), codec::encode(meta)?);
+        Ok(())
+    }
+
+    fn plain(&mut self, index: Index, from: &str, to: &str) -> Result<(), StoreError> {
+        self.add(index, from, to, &LinkMeta::default())
+    }
+}
+
+/// Writes one type's records, their lookup names and their citations.
+fn records<T: Stored>(db: &sled::Db, records: &[T], lookup: &mut sled::Batch, links: &mut Links, names: impl Fn(&T) -> Vec<&str>) -> Result<(), StoreError> {
+    let mut batch = sled::Batch::default();
+    for record in records {
+        batch.insert(record.code().as_bytes(), codec::encode(record)?);
+        cite(links, record)?;
+        for name in std::iter::once(record.code()).chain(names(record)) {
+            lookup.insert(keys::lookup_key(T::TYPE_NAME, &fold(name)), record.code().as_bytes());
+        }
+    }
+    db.open_tree(T::TREE)?.apply_batch(batch)?;
+    Ok(())
+}
+
+fn cite<T: Record>(links: &mut Links, record: &T) -> Result<(), StoreError> {
+    let citing = format!("{}:{}", T::TYPE_NAME, record.code());
+    for citation in record.sources() {
+        links.plain(Index::CitationsBySource, &citation.source, &citing)?;
+    }
+    Ok(())
+}
+
+pub(super) fn write(db: &sled::Db, data: &Dataset) -> Result<(), StoreError> {
+    let mut lookup = sled::Batch::default();
+    let mut links = Links::default();
+    records(db, &data.sources, &mut lookup, &mut links, |s| vec![s.title.as_str()])?;
+    records(db, &data.areas, &mut lookup, &mut links, |a| vec![a.name.as_str()])?;
+    records(db, &data.nations, &mut lookup, &mut links, |n| {
+        std::iter::once(n.name.as_str()).chain(std::iter::once(n.alpha2.as_str())).chain(n.aliases.iter().map(String::as_str)).collect()
+    })?;
+    records(db, &data.organisations, &mut lookup, &mut links, |o| std::iter::once(o.name.as_str()).chain(o.acronym.as_deref()).collect())?;
+    records(db, &data.projects, &mut lookup, &mut links, |p| std::iter::once(p.name.as_str()).chain(p.acronym.as_deref()).collect())?;
+    records(db, &data.strategies, &mut lookup, &mut links, |s| vec![s.title.as_str()])?;
+    records(db, &data.objectives, &mut lookup, &mut links, |_| vec![])?;
+    records(db, &data.contracts, &mut lookup, &mut links, |c| vec![c.title.as_str()])?;
+    db.open_tree(keys::trees::LOOKUP)?.apply_batch(lookup)?;
+
+    for project in &data.projects {
+        for p in &project.participants {
+            let meta = LinkMeta { role: Some(p.role), note: p.note.clone() };
+            links.add(Index::ProjectsByParticipant, &p.participant, &project.code, &meta)?;
+        }
+        if let Some(area) = &project.area {
+            links.plain(Index::ProjectsByArea, area, &project.code)?;
+        }
+        for link in &project.objectives {
+            links.plain(Index::ProjectsByObjective, &link.objective, &project.code)?;
+            if let Some(objective) = data.objectives.iter().find(|o| o.code == link.objective) {
+                links.plain(Index::ProjectsByStrategy, &objective.strategy, &project.code)?;
+            }
+        }
+        for link in &project.strategies {
+            links.plain(Index::ProjectsByStrategy, &link.strategy, &project.code)?;
+        }
+    }
+    for objective in &data.objectives {
+        links.plain(Index::ObjectivesByStrategy, &objective.strategy, &objective.code)?;
+    }
+    for contract in &data.contracts {
+        let ends = [(Index::ContractsByProject, &contract.project), (Index::ContractsByBuyer, &contract.buyer), (Index::ContractsBySupplier, &contract.supplier), (Index::ContractsByFunder, &contract.funder)];
+        for (index, from) in ends {
+            if let Some(from) = from {
+                links.plain(index, from, &contract.code)?;
+            }
+        }
+        for nation in &contract.beneficiaries {
+            links.plain(Index::ContractsByBeneficiary, nation, &contract.code)?;
+        }
+    }
+    for org in &data.organisations {
+        if let Some(parent) = &org.parent {
+            links.plain(Index::OrganisationsByParent, parent, &org.code)?;
+        }
+    }
+    for index in Index::ALL {
+        let batch = links.0.remove(&index).unwrap_or_default();
+        db.open_tree(index.tree_name())?.apply_batch(batch)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,113 @@
+//! Tree names and key layout. Index keys are `from \0 to`: codes never contain control characters
+//! (the fixture validation guarantees it), so a prefix scan on `from \0` finds exactly its links.
+
+/// Trees holding one record per code.
+pub mod trees {
+    pub const META: &str = "meta";
+    pub const LOOKUP: &str = "lookup";
+}
+
+/// The index trees behind the links between records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Index {
+    /// nation or organisation → projects it takes part in (value: role and note).
+    ProjectsByParticipant,
+    /// capability area → projects.
+    ProjectsByArea,
+    /// objective → projects that serve it.
+    ProjectsByObjective,
+    /// strategy → projects that serve it directly or through one of its objectives.
+    ProjectsByStrategy,
+    /// strategy → its objectives.
+    ObjectivesByStrategy,
+    /// project → contracts delivering it.
+    ContractsByProject,
+    /// organisation → contracts it buys.
+    ContractsByBuyer,
+    /// organisation → contracts it supplies.
+    ContractsBySupplier,
+    /// nation or organisation → contracts it funds.
+    ContractsByFunder,
+    /// nation → contracts it benefits from.
+    ContractsByBeneficiary,
+    /// organisation → organisations it governs.
+    OrganisationsByParent,
+    /// source → `Type:code` of every record citing it.
+    CitationsBySource,
+}
+
+impl Index {
+    pub const ALL: [Index; 12] = [
+        Index::ProjectsByParticipant,
+        Index::ProjectsByArea,
+        Index::ProjectsByObjective,
+        Index::ProjectsByStrategy,
+        Index::ObjectivesByStrategy,
+        Index::ContractsByProject,
+        Index::ContractsByBuyer,
+        Index::ContractsBySupplier,
+        Index::ContractsByFunder,
+        Index::ContractsByBeneficiary,
+        Index::OrganisationsByParent,
+        Index::CitationsBySource,
+    ];
+
+    pub fn tree_name(self) -> &'static str {
+        match self {
+            Index::ProjectsByParticipant => "idx/projects-by-participant",
+            Index::ProjectsByArea => "idx/projects-by-area",
+            Index::ProjectsByObjective => "idx/projects-by-objective",
+            Index::ProjectsByStrategy => "idx/projects-by-strategy",
+            Index::ObjectivesByStrategy => "idx/objectives-by-strategy",
+            Index::ContractsByProject => "idx/contracts-by-project",
+            Index::ContractsByBuyer => "idx/contracts-by-buyer",
+            Index::ContractsBySupplier => "idx/contracts-by-supplier",
+            Index::ContractsByFunder => "idx/contracts-by-funder",
+            Index::ContractsByBeneficiary => "idx/contracts-by-beneficiary",
+            Index::OrganisationsByParent => "idx/organisations-by-parent",
+            Index::CitationsBySource => "idx/citations-by-source",
+        }
+    }
+}
+
+pub fn link_key(from: &str, to: &str) -> Vec<u8> {
+    let mut key = link_prefix(from);
+    key.extend_from_slice(to.as_bytes());
+    key
+}
+
+pub fn link_prefix(from: &str) -> Vec<u8> {
+    let mut key = Vec::with_capacity(from.len() + 1 + 16);
+    key.extend_from_slice(from.as_bytes());
+    key.push(0);
+    key
+}
+
+/// The `to` part of a link key.
+pub fn link_target(key: &[u8], from: &str) -> Option<String> {
+    key.get(from.len() + 1..).and_then(|to| std::str::from_utf8(to).ok()).map(str::to_owned)
+}
+
+/// Lookup keys: `TypeName \0 folded name or code`.
+pub fn lookup_key(type_name: &str, folded: &str) -> Vec<u8> {
+    link_key(type_name, folded)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_prefix_scan_never_matches_a_longer_code() {
+        // "DEU" must not find links of a hypothetical "DEUX".
+        assert!(!link_key("DEUX", "p").starts_with(&link_prefix("DEU")));
+        assert!(link_key("DEU", "p").starts_with(&link_prefix("DEU")));
+        assert_eq!(link_target(&link_key("DEU", "c-socc"), "DEU").as_deref(), Some("c-socc"));
+    }
+
+    #[test]
+    fn every_index_has_its_own_tree() {
+        let names: std::collections::BTreeSet<_> = Index::ALL.iter().map(|i| i.tree_name()).collect();
+        assert_eq!(names.len(), Index::ALL.len());
+    }
+}

@@ -1,0 +1,320 @@
+//! The sled store: one tree per record type, index trees for the links, a lookup tree for names.
+//!
+//! The store lives in `<data dir>/store-<hash>/`, where the hash covers the fixtures' digest and
+//! the codec's format version. `<data dir>/CURRENT` names the store in use. A rebuild writes a new
+//! directory aside, flushes it, renames it into place and only then switches `CURRENT` with an
+//! atomic rename, so a crash at any point leaves either the old complete store or the new one.
+//! A lock file keeps a second process away from the same data directory.
+
+mod build;
+pub mod codec;
+pub mod keys;
+
+use std::{
+    collections::HashMap,
+    fs::File,
+    io::Write,
+    path::{Path, PathBuf},
+    sync::atomic::{AtomicU64, Ordering},
+    time::Instant,
+};
+
+use serde::{de::DeserializeOwned, Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+pub use keys::Index;
+
+use crate::{
+    fixtures::{self, FixtureError},
+    model::{self, Record, Role},
+};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error(transparent)]
+    Fixtures(#[from] FixtureError),
+    #[error("data directory {path}: {source}")]
+    DataDir { path: PathBuf, source: std::io::Error },
+    #[error("data directory {0} is in use by another capgraph process (its lock file is held)")]
+    Locked(PathBuf),
+    #[error("sled: {0}")]
+    Sled(#[from] sled::Error),
+    #[error("cannot encode a record: {0}")]
+    Encode(String),
+    #[error("cannot decode a stored record (corrupt or foreign store): {0}")]
+    Decode(String),
+}
+
+/// A record type kept in a tree of its own, keyed by code.
+pub trait Stored: Record + Serialize + DeserializeOwned + Clone + Send + Sync + 'static {
+    const TREE: &'static str;
+}
+
+macro_rules! stored {
+    ($($ty:ty => $tree:literal),+ $(,)?) => { $(impl Stored for $ty { const TREE: &'static str = $tree; })+ };
+}
+
+stored!(
+    model::Source => "record/source",
+    model::CapabilityArea => "record/capability-area",
+    model::Nation => "record/nation",
+    model::Organisation => "record/organisation",
+    model::Project => "record/project",
+    model::Strategy => "record/strategy",
+    model::StrategyObjective => "record/objective",
+    model::ProcurementContract => "record/contract",
+);
+
+/// What an index entry says about its link beyond the two codes.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkMeta {
+    pub role: Option<Role>,
+    pub note: Option<String>,
+}
+
+/// One link read from an index: the code it points to and its meta.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    pub to: String,
+    pub meta: LinkMeta,
+}
+
+/// How the store was opened, for logs and `/readyz`.
+#[derive(Debug, Clone, Serialize)]
+pub struct StoreInfo {
+    pub path: PathBuf,
+    pub digest: String,
+    pub format: String,
+    pub reused: bool,
+    pub open_millis: u128,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+struct Meta {
+    format: String,
+    digest: String,
+}
+
+const META_KEY: &[u8] = b"meta";
+const CURRENT: &str = "CURRENT";
+const LOCK: &str = "capgraph.lock";
+
+/// Where the store lives and how big its cache may grow.
+#[derive(Debug, Clone)]
+pub struct StoreConfig {
+    pub data_dir: PathBuf,
+    pub fixtures_dir: PathBuf,
+    pub cache_bytes: u64,
+}
+
+pub struct Store {
+    db: sled::Db,
+    info: StoreInfo,
+    /// Calls into the store (a batched call counts once).
+    reads: AtomicU64,
+    /// Keys fetched by those calls.
+    keys_read: AtomicU64,
+    _lock: File,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("info", &self.info).finish_non_exhaustive()
+    }
+}
+
+fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> StoreError + '_ {
+    move |source| StoreError::DataDir { path: path.to_owned(), source }
+}
+
+impl Store {
+    /// Opens the store for the fixtures in `config.fixtures_dir`, reusing the one on disk when it
+    /// was built from the same fixtures with the same format, and rebuilding it otherwise.
+    pub fn open(config: &StoreConfig) -> Result<Store, StoreError> {
+        let started = Instant::now();
+        let dir = &config.data_dir;
+        std::fs::create_dir_all(dir).map_err(io_err(dir))?;
+        let lock_path = dir.join(LOCK);
+        let lock = File::options().create(true).truncate(false).write(true).open(&lock_path).map_err(io_err(&lock_path))?;
+        match lock.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => return Err(StoreError::Locked(dir.clone())),
+            Err(std::fs::TryLockError::Error(err)) => return Err(io_err(&lock_path)(err)),
+        }
+
+        let digest = fixtures::digest(&config.fixtures_dir)?;
+        let meta = Meta { format: codec::FORMAT_VERSION.to_owned(), digest: digest.clone() };
+        let name = store_dir_name(&meta);
+        let path = dir.join(&name);
+        let current = std::fs::read_to_string(dir.join(CURRENT)).ok();
+
+        let reusable = current.as_deref().map(str::trim) == Some(name.as_str()) && path.is_dir();
+        let db = match reusable.then(|| open_db(&path, config.cache_bytes)).transpose() {
+            Ok(Some(db)) if read_meta(&db).as_ref() == Some(&meta) => Some(db),
+            Ok(_) => None,
+            Err(err) => {
+                tracing::warn!(error = %err, path = %path.display(), "stored database unreadable; rebuilding");
+                None
+            }
+        };
+        let reused = db.is_some();
+        let db = match db {
+            Some(db) => db,
+            None => rebuild(config, &meta, &name)?,
+        };
+        let info = StoreInfo { path, digest, format: meta.format, reused, open_millis: started.elapsed().as_millis() };
+        Ok(Store { db, info, reads: AtomicU64::new(0), keys_read: AtomicU64::new(0), _lock: lock })
+    }
+
+    pub fn info(&self) -> &StoreInfo {
+        &self.info
+    }
+
+    /// Calls into the store so far (a batched call counts once).
+    pub fn reads(&self) -> u64 {
+        self.reads.load(Ordering::Relaxed)
+    }
+
+    /// Keys fetched so far.
+    pub fn keys_read(&self) -> u64 {
+        self.keys_read.load(Ordering::Relaxed)
+    }
+
+    fn count_read(&self, keys: usize) {
+        self.reads.fetch_add(1, Ordering::Relaxed);
+        self.keys_read.fetch_add(keys as u64, Ordering::Relaxed);
+    }
+
+    fn tree(&self, name: &str) -> Result<sled::Tree, StoreError> {
+        Ok(self.db.open_tree(name)?)
+    }
+
+    /// Bytes the store takes on disk.
+    pub fn size_on_disk(&self) -> u64 {
+        self.db.size_on_disk().unwrap_or(0)
+    }
+
+    /// Number of records of one type.
+    pub fn count<T: Stored>(&self) -> Result<usize, StoreError> {
+        Ok(self.tree(T::TREE)?.len())
+    }
+
+    pub fn get<T: Stored>(&self, code: &str) -> Result<Option<T>, StoreError> {
+        self.count_read(1);
+        self.tree(T::TREE)?.get(code.as_bytes())?.map(|bytes| codec::decode(&bytes)).transpose()
+    }
+
+    /// Fetches many records in one call; unknown codes are left out of the answer.
+    pub fn get_many<T: Stored>(&self, codes: &[String]) -> Result<HashMap<String, T>, StoreError> {
+        self.count_read(codes.len());
+        let tree = self.tree(T::TREE)?;
+        let mut found = HashMap::with_capacity(codes.len());
+        for code in codes {
+            if let Some(bytes) = tree.get(code.as_bytes())? {
+                found.insert(code.clone(), codec::decode(&bytes)?);
+            }
+        }
+        Ok(found)
+    }
+
+    /// Every record of one type, in code order.
+    pub fn all<T: Stored>(&self) -> Result<Vec<T>, StoreError> {
+        let tree = self.tree(T::TREE)?;
+        self.count_read(tree.len());
+        tree.iter().values().map(|bytes| codec::decode(&bytes?)).collect()
+    }
+
+    /// The links of many records through one index, in one call.
+    pub fn links_many(&self, index: Index, froms: &[String]) -> Result<HashMap<String, Vec<Link>>, StoreError> {
+        let tree = self.tree(index.tree_name())?;
+        let mut found = HashMap::with_capacity(froms.len());
+        let mut keys = 0;
+        for from in froms {
+            let mut links = Vec::new();
+            for entry in tree.scan_prefix(keys::link_prefix(from)) {
+                let (key, value) = entry?;
+                let to = keys::link_target(&key, from).ok_or_else(|| StoreError::Decode("link key is not UTF-8".into()))?;
+                links.push(Link { to, meta: codec::decode(&value)? });
+            }
+            keys += links.len().max(1);
+            found.insert(from.clone(), links);
+        }
+        self.count_read(keys);
+        Ok(found)
+    }
+
+    /// The code of the record of `type_name` whose code, name, acronym or alias folds to `text`.
+    pub fn lookup(&self, type_name: &str, text: &str) -> Result<Option<String>, StoreError> {
+        self.count_read(1);
+        let key = keys::lookup_key(type_name, &model::text::fold(text));
+        let found = self.tree(keys::trees::LOOKUP)?.get(key)?;
+        found.map(|bytes| String::from_utf8(bytes.to_vec()).map_err(|e| StoreError::Decode(e.to_string()))).transpose()
+    }
+}
+
+fn store_dir_name(meta: &Meta) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(meta.format.as_bytes());
+    hasher.update([0]);
+    hasher.update(meta.digest.as_bytes());
+    let hash: String = hasher.finalize().iter().take(8).map(|b| format!("{b:02x}")).collect();
+    format!("store-{hash}")
+}
+
+fn open_db(path: &Path, cache_bytes: u64) -> Result<sled::Db, StoreError> {
+    Ok(sled::Config::new().path(path).cache_capacity(cache_bytes).open()?)
+}
+
+fn read_meta(db: &sled::Db) -> Option<Meta> {
+    let bytes = db.open_tree(keys::trees::META).ok()?.get(META_KEY).ok()??;
+    codec::decode(&bytes).ok()
+}
+
+/// Builds a fresh store aside and switches `CURRENT` to it.
+fn rebuild(config: &StoreConfig, meta: &Meta, name: &str) -> Result<sled::Db, StoreError> {
+    let started = Instant::now();
+    let fixtures = fixtures::load(&config.fixtures_dir)?;
+    let dir = &config.data_dir;
+    let building = dir.join(format!("building-{}", std::process::id()));
+    remove_dir(&building)?;
+    {
+        let db = open_db(&building, config.cache_bytes)?;
+        build::write(&db, &fixtures.dataset)?;
+        // The meta record goes last: a store without it is never reused.
+        db.open_tree(keys::trees::META)?.insert(META_KEY, codec::encode(meta)?)?;
+        db.flush()?;
+    }
+    let target = dir.join(name);
+    remove_dir(&target)?;
+    std::fs::rename(&building, &target).map_err(io_err(&target))?;
+    let current_tmp = dir.join(format!("{CURRENT}.tmp"));
+    let mut file = File::create(&current_tmp).map_err(io_err(&current_tmp))?;
+    file.write_all(name.as_bytes()).and_then(|()| file.sync_all()).map_err(io_err(&current_tmp))?;
+    std::fs::rename(&current_tmp, dir.join(CURRENT)).map_err(io_err(dir))?;
+    if let Ok(handle) = File::open(dir) {
+        let _ = handle.sync_all();
+    }
+    remove_stale(dir, name);
+    tracing::info!(path = %target.display(), millis = started.elapsed().as_millis() as u64, "store rebuilt from fixtures");
+    open_db(&target, config.cache_bytes)
+}
+
+fn remove_dir(path: &Path) -> Result<(), StoreError> {
+    match std::fs::remove_dir_all(path) {
+        Err(err) if err.kind() != std::io::ErrorKind::NotFound => Err(io_err(path)(err)),
+        _ => Ok(()),
+    }
+}
+
+/// Removes stores and half-built stores other than `keep`; failures only cost disk space.
+fn remove_stale(dir: &Path, keep: &str) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name != keep && (name.starts_with("store-") || name.starts_with("building-")) {
+            if let Err(err) = std::fs::remove_dir_all(entry.path()) {
+                tracing::warn!(error = %err, path = %entry.path().display(), "cannot remove a stale store");
+            }
+        }
+    }
+}
