@@ -1,0 +1,216 @@
+//! Test harness: the real server on a free loopback port, and helpers to query it.
+//!
+//! `shared()` serves the bundled fixtures in-process (one server per test binary, on its own
+//! runtime thread, with a temporary data directory). `Binary` runs the real `capgraph` executable
+//! for tests about startup, restarts and bad fixtures.
+
+#![allow(dead_code)]
+
+use std::{
+    io::{BufRead, BufReader},
+    path::{Path, PathBuf},
+    process::{Child, Command, Stdio},
+    sync::OnceLock,
+    time::Duration,
+};
+
+use serde_json::{json, Value};
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn fixtures_dir() -> PathBuf {
+    repo().join("fixtures")
+}
+
+/// A running server's base URL, e.g. `http://127.0.0.1:41234`.
+pub struct Server {
+    pub base: String,
+}
+
+/// The bundled fixtures served in-process, started once per test binary.
+pub fn shared() -> &'static Server {
+    static SERVER: OnceLock<Server> = OnceLock::new();
+    SERVER.get_or_init(|| {
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+            runtime.block_on(async move {
+                // The data directory lives as long as the process: the server never stops.
+                let data = tempfile::tempdir().unwrap().keep();
+                let args = capgraph::config::ServeArgs { data_dir: data, ..Default::default() };
+                let state = capgraph::open(&args, fixtures_dir()).expect("bundled fixtures open");
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+                tx.send(format!("http://{}", listener.local_addr().unwrap())).unwrap();
+                capgraph::serve(listener, state, std::future::pending()).await.unwrap();
+            });
+        });
+        Server { base: rx.recv_timeout(Duration::from_secs(60)).expect("server starts") }
+    })
+}
+
+impl Server {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// POSTs a query and returns the whole JSON response (`data` and `errors`).
+    pub async fn post(&self, query: &str, variables: Value) -> Value {
+        let response = client().post(self.url("/graphql")).json(&json!({ "query": query, "variables": variables })).send().await.unwrap();
+        response.json().await.unwrap()
+    }
+
+    /// POSTs a query that must succeed and returns its `data`.
+    pub async fn data(&self, query: &str, variables: Value) -> Value {
+        let response = self.post(query, variables).await;
+        assert!(response.get("errors").is_none(), "unexpected errors: {response:#}");
+        response["data"].clone()
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        client().get(self.url(path)).send().await.unwrap()
+    }
+}
+
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder().timeout(Duration::from_secs(30)).build().unwrap()
+}
+
+/// Codes of the first error's `extensions.code`.
+pub fn error_code(response: &Value) -> &str {
+    response["errors"][0]["extensions"]["code"].as_str().unwrap_or_default()
+}
+
+/// The real `capgraph` executable, killed when dropped.
+pub struct Binary {
+    pub child: Child,
+    pub server: Server,
+}
+
+pub fn binary() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_capgraph"));
+    command.env_remove("RUST_LOG").env("CAPGRAPH_LOG_FORMAT", "text");
+    command
+}
+
+impl Binary {
+    /// Starts `capgraph serve` on a free port and waits until it listens.
+    pub fn serve(fixtures: &Path, data_dir: &Path) -> Binary {
+        let mut child = binary()
+            .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
+            .arg(data_dir)
+            .arg("--fixtures")
+            .arg(fixtures)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        let base = line.trim().strip_prefix("capgraph listening on ").unwrap_or_else(|| panic!("unexpected first line {line:?}")).to_owned();
+        Binary { child, server: Server { base } }
+    }
+
+    /// Sends SIGTERM and waits for a clean exit.
+    pub fn stop(mut self) -> std::process::ExitStatus {
+        let pid = self.child.id().to_string();
+        Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+        let status = self.child.wait().unwrap();
+        std::mem::forget(self);
+        status
+    }
+}
+
+impl Drop for Binary {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Copies the bundled fixtures into `dir` so a test can change them.
+pub fn copy_fixtures(dir: &Path) {
+    copy_dir(&fixtures_dir(), dir);
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// Reads a fixture file of `dir` as JSON.
+pub fn read_json(dir: &Path, name: &str) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(dir.join(name)).unwrap()).unwrap()
+}
+
+pub fn write_json(dir: &Path, name: &str, value: &Value) {
+    std::fs::write(dir.join(name), serde_json::to_string_pretty(value).unwrap()).unwrap();
+}
+
+/// One High Visibility Project as the capability-cooperation page lists it.
+#[derive(Debug, Clone)]
+pub struct HvpInText {
+    /// The catalogue title: "Composite Special Operations Component Command (C-SOCC)".
+    pub title: String,
+    /// The name without the acronym.
+    pub name: String,
+    /// Names on its "Participants:" line, without "the " and "NATO partner ".
+    pub participants: Vec<String>,
+    /// Names introduced by "NATO partner".
+    pub partners: Vec<String>,
+    /// Names after ", supported by".
+    pub supporters: Vec<String>,
+}
+
+/// Parses the 29 HVPs and their participants straight from the source text, independently of
+/// the fixtures, so that tests compare the API with the text itself.
+pub fn hvps_in_source_text() -> Vec<HvpInText> {
+    let text = std::fs::read_to_string(fixtures_dir().join("texts/001_cab77a58b4532454.txt")).unwrap();
+    let lines: Vec<&str> = text.lines().map(str::trim).collect();
+    let start = lines.iter().position(|l| *l == "High Visibility Projects").unwrap();
+    let end = lines.iter().position(|l| l.starts_with("In addition, countries continue")).unwrap();
+    let titles: Vec<String> = lines[start..end]
+        .iter()
+        .filter_map(|l| l.split_once(". ").filter(|(n, _)| n.chars().all(|c| c.is_ascii_digit()) && !n.is_empty()).map(|(_, t)| t.to_owned()))
+        .collect();
+    titles
+        .into_iter()
+        .map(|title| {
+            let heading = end + lines[end..].iter().position(|l| *l == title).unwrap_or_else(|| panic!("no section for {title}"));
+            let line = lines[heading..].iter().find(|l| l.starts_with("Participants:")).unwrap();
+            // The page has non-breaking spaces in places: fold every whitespace run to one space.
+            let line = line.trim_start_matches("Participants:").split_whitespace().collect::<Vec<_>>().join(" ");
+            // "..., the NATO Support and Procurement Agency (NSPA). With 26 participating countries, ..."
+            let line = line.split(". ").next().unwrap().trim_end_matches('.');
+            let (line, supported) = match line.split_once(", supported by ") {
+                Some((named, by)) => (named, Some(by)),
+                None => (line, None),
+            };
+            let clean = |name: &str| -> String {
+                let name = name.trim().trim_start_matches("the ");
+                let name = name.split(" (").next().unwrap();
+                name.trim_start_matches("NATO partner ").trim().to_owned()
+            };
+            let mut names: Vec<&str> = line.split(", ").collect();
+            let last = names.pop().unwrap();
+            // Only the first " and " separates names: "the NATO Support and Procurement Agency".
+            match last.split_once(" and ") {
+                Some((a, b)) => names.extend([a, b]),
+                None => names.push(last),
+            }
+            let partners = names.iter().filter(|n| n.trim().starts_with("NATO partner ")).map(|n| clean(n)).collect();
+            let supporters: Vec<String> = supported.map(|s| clean(s.split(" under ").next().unwrap())).into_iter().collect();
+            let name = title.rsplit_once(" (").map_or(title.clone(), |(name, _)| name.to_owned());
+            HvpInText { name, participants: names.into_iter().map(clean).collect(), partners, supporters, title }
+        })
+        .collect()
+}

@@ -1,0 +1,144 @@
+//! The real binary: fixture validation, store reuse and rebuild across restarts.
+
+mod common;
+
+use common::{binary, copy_fixtures, read_json, write_json, Binary};
+use serde_json::{json, Value};
+
+/// Breaks the fixtures in several independent ways; every one must be reported.
+fn break_fixtures(dir: &std::path::Path) {
+    let mut projects = read_json(dir, "projects.json");
+    let list = projects.as_array_mut().unwrap();
+    let mus = list.iter_mut().find(|p| p["code"] == "mus").unwrap();
+    mus["participants"][2]["participant"] = json!("XYZ");
+    mus["launched"] = json!("2018-13");
+    let nfte = list.iter_mut().find(|p| p["code"] == "nfte").unwrap();
+    nfte["status"] = json!("ALMOST_DONE");
+    let dst = list.iter_mut().find(|p| p["code"] == "dst").unwrap();
+    dst.as_object_mut().unwrap().remove("name");
+    let copy = list.iter().find(|p| p["code"] == "c-socc").unwrap().clone();
+    list.push(copy);
+    write_json(dir, "projects.json", &projects);
+
+    let mut nations = read_json(dir, "nations.json");
+    let deu = nations.as_array_mut().unwrap().iter_mut().find(|n| n["code"] == "DEU").unwrap();
+    deu["sources"] = json!([{ "source": "nato-mcc", "quote": "Germany invented this sentence" }]);
+    write_json(dir, "nations.json", &nations);
+}
+
+const EXPECTED_PROBLEMS: [&str; 6] = [
+    r#"projects.json: project "mus": participants[2].participant: "XYZ" is not a known nation or organisation"#,
+    r#"projects.json: project "mus": launched: "2018-13" is not a date"#,
+    r#"projects.json: project "nfte": status: unknown variant `ALMOST_DONE`"#,
+    r#"projects.json: project "dst": missing field `name`"#,
+    r#"projects.json: project "c-socc": code: is a duplicate"#,
+    r#"nations.json: nation "DEU": sources[0].quote: does not appear verbatim in source "nato-mcc""#,
+];
+
+fn assert_reports_every_problem(output: &str) {
+    for expected in EXPECTED_PROBLEMS {
+        assert!(output.contains(expected), "missing {expected:?} in:\n{output}");
+    }
+}
+
+#[test]
+fn check_accepts_the_bundled_fixtures_with_a_summary() {
+    let output = binary().args(["check", "--fixtures"]).arg(common::fixtures_dir()).output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}{}", String::from_utf8_lossy(&output.stderr));
+    let projects = read_json(&common::fixtures_dir(), "projects.json").as_array().unwrap().len();
+    assert!(stdout.contains(&format!("{projects} projects")), "{stdout}");
+}
+
+#[test]
+fn check_reports_every_problem_with_file_record_and_field() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_fixtures(dir.path());
+    break_fixtures(dir.path());
+    let output = binary().args(["check", "--fixtures"]).arg(dir.path()).output().unwrap();
+    assert!(!output.status.success());
+    assert_reports_every_problem(&String::from_utf8_lossy(&output.stderr));
+}
+
+#[test]
+fn serve_refuses_to_start_on_invalid_fixtures() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = tempfile::tempdir().unwrap();
+    copy_fixtures(dir.path());
+    break_fixtures(dir.path());
+    let output = binary().args(["serve", "--listen", "127.0.0.1:0", "--fixtures"]).arg(dir.path()).arg("--data-dir").arg(data.path()).output().unwrap();
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stdout).is_empty(), "it must not listen");
+    assert_reports_every_problem(&String::from_utf8_lossy(&output.stderr));
+}
+
+async fn readyz(server: &Binary) -> Value {
+    server.server.get("/readyz").await.json().await.unwrap()
+}
+
+#[tokio::test]
+async fn unchanged_fixtures_reuse_the_store_and_changed_ones_rebuild_it() {
+    let fixtures = tempfile::tempdir().unwrap();
+    let data = tempfile::tempdir().unwrap();
+    copy_fixtures(fixtures.path());
+
+    let first = Binary::serve(fixtures.path(), data.path());
+    let ready = readyz(&first).await;
+    assert_eq!(ready["store"]["reused"], false, "a new data directory is built");
+    assert!(first.stop().success(), "SIGTERM shuts down cleanly");
+
+    let second = Binary::serve(fixtures.path(), data.path());
+    let again = readyz(&second).await;
+    assert_eq!(again["store"]["reused"], true, "unchanged fixtures reuse the store");
+    assert_eq!(again["store"]["digest"], ready["store"]["digest"]);
+    second.stop();
+
+    let mut projects = read_json(fixtures.path(), "projects.json");
+    projects.as_array_mut().unwrap().iter_mut().find(|p| p["code"] == "nfte").unwrap()["name"] = json!("NATO Flight Training Europe (renamed)");
+    write_json(fixtures.path(), "projects.json", &projects);
+
+    let third = Binary::serve(fixtures.path(), data.path());
+    let rebuilt = readyz(&third).await;
+    assert_eq!(rebuilt["store"]["reused"], false, "changed fixtures rebuild the store");
+    assert_ne!(rebuilt["store"]["digest"], ready["store"]["digest"]);
+    let data_now = third.server.data(r#"{ project(code: "nfte") { name } }"#, json!({})).await;
+    assert_eq!(data_now["project"]["name"], "NATO Flight Training Europe (renamed)");
+    third.stop();
+
+    let stores: Vec<_> = std::fs::read_dir(data.path()).unwrap().flatten().filter(|e| e.file_name().to_string_lossy().starts_with("store-")).collect();
+    assert_eq!(stores.len(), 1, "the old store is removed after the switch");
+}
+
+#[tokio::test]
+async fn a_half_built_store_left_by_a_crash_is_never_used() {
+    let fixtures = tempfile::tempdir().unwrap();
+    let data = tempfile::tempdir().unwrap();
+    copy_fixtures(fixtures.path());
+    // What a crash mid-rebuild leaves behind: a building directory with no meta record.
+    std::fs::create_dir_all(data.path().join("building-99999")).unwrap();
+    std::fs::write(data.path().join("building-99999/junk"), b"half written").unwrap();
+    let server = Binary::serve(fixtures.path(), data.path());
+    let answer = server.server.data(r#"{ project(code: "c-socc") { acronym } }"#, json!({})).await;
+    assert_eq!(answer["project"]["acronym"], "C-SOCC");
+    server.stop();
+    assert!(!data.path().join("building-99999").exists(), "leftovers are cleaned up");
+}
+
+#[test]
+fn a_second_server_on_the_same_data_directory_fails_clearly() {
+    let data = tempfile::tempdir().unwrap();
+    let first = Binary::serve(&common::fixtures_dir(), data.path());
+    let output = binary().args(["serve", "--listen", "127.0.0.1:0", "--fixtures"]).arg(common::fixtures_dir()).arg("--data-dir").arg(data.path()).output().unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("in use by another capgraph process"), "{stderr}");
+    drop(first);
+}
+
+#[test]
+fn schema_command_prints_the_committed_sdl() {
+    let output = binary().arg("schema").output().unwrap();
+    assert!(output.status.success());
+    let committed = std::fs::read_to_string(common::repo().join("schema/schema.graphql")).unwrap();
+    assert_eq!(String::from_utf8(output.stdout).unwrap(), committed);
+}
