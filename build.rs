@@ -31,13 +31,7 @@ use base64::Engine as _;
 use sha2::{Digest, Sha256, Sha384};
 
 /// The install command, also quoted in error messages.
-const NPM_CI: &[&str] = &[
-    "ci",
-    "--ignore-scripts",
-    "--no-audit",
-    "--no-fund",
-    "--prefer-offline",
-];
+const NPM_CI: &[&str] = &["ci", "--ignore-scripts", "--no-audit", "--no-fund", "--prefer-offline"];
 
 /// Environment variable naming an already installed `node_modules` (skips npm).
 const NODE_MODULES_ENV: &str = "CAPGRAPH_WEB_NODE_MODULES";
@@ -110,14 +104,8 @@ const OWN: &[(&str, &str, &str)] = &[
 ];
 
 /// Files in `web/` whose change reruns this script.
-const WEB_INPUTS: &[&str] = &[
-    "package.json",
-    "package-lock.json",
-    "index.html",
-    "capgraph-graphiql.js",
-    "capgraph-graphiql.css",
-    "favicon.svg",
-];
+const WEB_INPUTS: &[&str] =
+    &["package.json", "package-lock.json", "index.html", "capgraph-graphiql.js", "capgraph-graphiql.css", "favicon.svg"];
 
 struct Asset {
     key: String,
@@ -130,8 +118,7 @@ struct Asset {
 }
 
 fn main() {
-    let manifest_dir =
-        PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR"));
+    let manifest_dir = PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR"));
     let out_dir = PathBuf::from(env::var_os("OUT_DIR").expect("OUT_DIR"));
     let web = manifest_dir.join("web");
 
@@ -162,11 +149,9 @@ fn main() {
 
     let assets_dir = out_dir.join("assets");
     if assets_dir.exists() {
-        fs::remove_dir_all(&assets_dir)
-            .unwrap_or_else(|e| panic!("removing {}: {e}", assets_dir.display()));
+        fs::remove_dir_all(&assets_dir).unwrap_or_else(|e| panic!("removing {}: {e}", assets_dir.display()));
     }
-    fs::create_dir_all(&assets_dir)
-        .unwrap_or_else(|e| panic!("creating {}: {e}", assets_dir.display()));
+    fs::create_dir_all(&assets_dir).unwrap_or_else(|e| panic!("creating {}: {e}", assets_dir.display()));
 
     let mut assets = Vec::new();
     for v in VENDORED {
@@ -199,38 +184,16 @@ fn main() {
             );
         }
         if !contains(&bytes, v.marker.as_bytes()) {
-            panic!(
-                "{}: does not contain {:?}: not the expected file",
-                path.display(),
-                v.marker
-            );
+            panic!("{}: does not contain {:?}: not the expected file", path.display(), v.marker);
         }
         let stem = format!("{}-{version}", v.package);
-        assets.push(asset(
-            &assets_dir,
-            v.key,
-            &stem,
-            v.suffix,
-            v.content_type,
-            &bytes,
-            Some((v.package, version)),
-        ));
+        assets.push(asset(&assets_dir, v.key, &stem, v.suffix, v.content_type, &bytes, Some((v.package, version))));
     }
     for (key, file, content_type) in OWN {
         let bytes = fs::read(web.join(file)).unwrap_or_else(|e| panic!("web/{file}: {e}"));
         assert!(!bytes.is_empty(), "web/{file} is empty");
-        let (stem, ext) = file
-            .split_once('.')
-            .expect("own asset file name has an extension");
-        assets.push(asset(
-            &assets_dir,
-            key,
-            stem,
-            ext,
-            content_type,
-            &bytes,
-            None,
-        ));
+        let (stem, ext) = file.split_once('.').expect("own asset file name has an extension");
+        assets.push(asset(&assets_dir, key, stem, ext, content_type, &bytes, None));
     }
 
     let html = render_html(&read(&web.join("index.html")), &assets);
@@ -249,24 +212,15 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 /// every locked package is a registry tarball with a sha512 integrity. Returns the locked
 /// version of each top-level package.
 fn check_pins(package_json: &str, package_lock: &str) -> BTreeMap<String, String> {
-    let manifest: serde_json::Value =
-        serde_json::from_str(package_json).unwrap_or_else(|e| panic!("web/package.json: {e}"));
-    let lock: serde_json::Value =
-        serde_json::from_str(package_lock).unwrap_or_else(|e| panic!("web/package-lock.json: {e}"));
+    let manifest: serde_json::Value = serde_json::from_str(package_json).unwrap_or_else(|e| panic!("web/package.json: {e}"));
+    let lock: serde_json::Value = serde_json::from_str(package_lock).unwrap_or_else(|e| panic!("web/package-lock.json: {e}"));
 
-    for section in [
-        "devDependencies",
-        "optionalDependencies",
-        "peerDependencies",
-        "bundleDependencies",
-    ] {
+    for section in ["devDependencies", "optionalDependencies", "peerDependencies", "bundleDependencies"] {
         if manifest.get(section).is_some() {
             panic!("web/package.json: `{section}` is not supported; list browser assets under `dependencies`");
         }
     }
-    let deps = manifest["dependencies"]
-        .as_object()
-        .unwrap_or_else(|| panic!("web/package.json: no `dependencies` object"));
+    let deps = manifest["dependencies"].as_object().unwrap_or_else(|| panic!("web/package.json: no `dependencies` object"));
     let mut pins = BTreeMap::new();
     for (name, spec) in deps {
         let spec = spec.as_str().unwrap_or("");
@@ -277,22 +231,15 @@ fn check_pins(package_json: &str, package_lock: &str) -> BTreeMap<String, String
     }
     for v in VENDORED {
         if !pins.contains_key(v.package) {
-            panic!(
-                "web/package.json: `{}` must be a direct dependency",
-                v.package
-            );
+            panic!("web/package.json: `{}` must be a direct dependency", v.package);
         }
     }
 
     let lock_version = lock["lockfileVersion"].as_u64().unwrap_or(0);
     if lock_version < 2 {
-        panic!(
-            "web/package-lock.json: lockfileVersion {lock_version}, expected 3 (npm 7 or later)"
-        );
+        panic!("web/package-lock.json: lockfileVersion {lock_version}, expected 3 (npm 7 or later)");
     }
-    let packages = lock["packages"]
-        .as_object()
-        .unwrap_or_else(|| panic!("web/package-lock.json: no `packages` object"));
+    let packages = lock["packages"].as_object().unwrap_or_else(|| panic!("web/package-lock.json: no `packages` object"));
     if packages.get("").and_then(|root| root.get("dependencies")) != manifest.get("dependencies") {
         panic!(
             "web/package-lock.json is out of date with web/package.json: \
@@ -300,10 +247,7 @@ fn check_pins(package_json: &str, package_lock: &str) -> BTreeMap<String, String
         );
     }
     for (key, entry) in packages {
-        let Some(name) = key
-            .strip_prefix("node_modules/")
-            .or_else(|| key.rsplit_once("/node_modules/").map(|(_, n)| n))
-        else {
+        let Some(name) = key.strip_prefix("node_modules/").or_else(|| key.rsplit_once("/node_modules/").map(|(_, n)| n)) else {
             continue;
         };
         if entry.get("link").and_then(|l| l.as_bool()) == Some(true) {
@@ -318,10 +262,7 @@ fn check_pins(package_json: &str, package_lock: &str) -> BTreeMap<String, String
                 panic!("web/package-lock.json: {key} resolves to {resolved:?}; only https registry tarballs are allowed");
             }
         }
-        if let Some(pin) = pins
-            .get(name)
-            .filter(|_| key == &format!("node_modules/{name}"))
-        {
+        if let Some(pin) = pins.get(name).filter(|_| key == &format!("node_modules/{name}")) {
             let locked = entry["version"].as_str().unwrap_or("");
             if locked != pin {
                 panic!("web/package-lock.json: {name} is locked at {locked:?} but web/package.json pins {pin:?}");
@@ -344,14 +285,8 @@ fn is_exact_version(spec: &str) -> bool {
     };
     let numbers: Vec<&str> = core.split('.').collect();
     numbers.len() == 3
-        && numbers
-            .iter()
-            .all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
-        && pre.is_none_or(|p| {
-            !p.is_empty()
-                && p.bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
-        })
+        && numbers.iter().all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        && pre.is_none_or(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-'))
 }
 
 /// Installs the lock into `dir/node_modules` with `npm ci`, unless the same lock is already
@@ -360,49 +295,31 @@ fn npm_ci(dir: &Path, package_json: &str, package_lock: &str) -> PathBuf {
     fs::create_dir_all(dir).unwrap_or_else(|e| panic!("creating {}: {e}", dir.display()));
     let node_modules = dir.join("node_modules");
     let stamp_path = dir.join("capgraph-npm-ci.stamp");
-    let stamp = hex(&Sha256::new()
-        .chain_update(package_json.as_bytes())
-        .chain_update([0u8])
-        .chain_update(package_lock.as_bytes())
-        .finalize());
+    let stamp =
+        hex(&Sha256::new().chain_update(package_json.as_bytes()).chain_update([0u8]).chain_update(package_lock.as_bytes()).finalize());
     if node_modules.is_dir() && fs::read_to_string(&stamp_path).is_ok_and(|s| s == stamp) {
         return node_modules;
     }
     let _ = fs::remove_file(&stamp_path);
-    fs::write(dir.join("package.json"), package_json)
-        .unwrap_or_else(|e| panic!("writing into {}: {e}", dir.display()));
-    fs::write(dir.join("package-lock.json"), package_lock)
-        .unwrap_or_else(|e| panic!("writing into {}: {e}", dir.display()));
+    fs::write(dir.join("package.json"), package_json).unwrap_or_else(|e| panic!("writing into {}: {e}", dir.display()));
+    fs::write(dir.join("package-lock.json"), package_lock).unwrap_or_else(|e| panic!("writing into {}: {e}", dir.display()));
 
-    let npm = env::var(NPM_ENV).unwrap_or_else(|_| {
-        if cfg!(windows) {
-            "npm.cmd".into()
-        } else {
-            "npm".into()
-        }
-    });
+    let npm = env::var(NPM_ENV).unwrap_or_else(|_| if cfg!(windows) { "npm.cmd".into() } else { "npm".into() });
     let command = format!("{npm} {}", NPM_CI.join(" "));
     let how_to_avoid = format!(
         "Install Node.js 18+ with npm and rebuild, or install the pinned bundle yourself \
          (`cd web && npm ci --ignore-scripts --no-audit --no-fund`) and build with \
          {NODE_MODULES_ENV}=web/node_modules"
     );
-    let output = Command::new(&npm)
-        .args(NPM_CI)
-        .current_dir(dir)
-        .output()
-        .unwrap_or_else(|e| {
-            if e.kind() == ErrorKind::NotFound {
-                panic!(
-                    "capgraph's build needs `npm` to fetch the GraphiQL assets pinned in \
-                     web/package-lock.json, and `{npm}` was not found. {how_to_avoid}."
-                )
-            }
+    let output = Command::new(&npm).args(NPM_CI).current_dir(dir).output().unwrap_or_else(|e| {
+        if e.kind() == ErrorKind::NotFound {
             panic!(
-                "could not run `{command}` in {}: {e}. {how_to_avoid}.",
-                dir.display()
+                "capgraph's build needs `npm` to fetch the GraphiQL assets pinned in \
+                     web/package-lock.json, and `{npm}` was not found. {how_to_avoid}."
             )
-        });
+        }
+        panic!("could not run `{command}` in {}: {e}. {how_to_avoid}.", dir.display())
+    });
     if !output.status.success() {
         panic!(
             "`{command}` failed in {} ({}). It fetches the GraphiQL assets pinned in \
@@ -414,25 +331,17 @@ fn npm_ci(dir: &Path, package_json: &str, package_lock: &str) -> PathBuf {
             String::from_utf8_lossy(&output.stderr)
         );
     }
-    fs::write(&stamp_path, stamp)
-        .unwrap_or_else(|e| panic!("writing {}: {e}", stamp_path.display()));
+    fs::write(&stamp_path, stamp).unwrap_or_else(|e| panic!("writing {}: {e}", stamp_path.display()));
     node_modules
 }
 
 fn installed_version(node_modules: &Path, package: &str) -> String {
     let path = node_modules.join(package).join("package.json");
     let text = fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!(
-            "{}: {e}; install the pinned packages with `npm ci --ignore-scripts --no-audit --no-fund` in web/",
-            path.display()
-        )
+        panic!("{}: {e}; install the pinned packages with `npm ci --ignore-scripts --no-audit --no-fund` in web/", path.display())
     });
-    let json: serde_json::Value =
-        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    json["version"]
-        .as_str()
-        .unwrap_or_else(|| panic!("{}: no version", path.display()))
-        .to_owned()
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    json["version"].as_str().unwrap_or_else(|| panic!("{}: no version", path.display())).to_owned()
 }
 
 fn asset(
@@ -449,23 +358,14 @@ fn asset(
     let name = format!("{stem}.{}.{suffix}", &sha256_hex[..10]);
     let path = assets_dir.join(&name);
     fs::write(&path, bytes).unwrap_or_else(|e| panic!("writing {}: {e}", path.display()));
-    Asset {
-        key: key.to_owned(),
-        name,
-        content_type,
-        sha256_hex,
-        integrity,
-        origin: origin.map(|(p, v)| (p.to_owned(), v.to_owned())),
-    }
+    Asset { key: key.to_owned(), name, content_type, sha256_hex, integrity, origin: origin.map(|(p, v)| (p.to_owned(), v.to_owned())) }
 }
 
 fn hex(bytes: &[u8]) -> String {
-    bytes
-        .iter()
-        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-            let _ = write!(s, "{b:02x}");
-            s
-        })
+    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
 }
 
 /// Strips `<!-- -->` comments, fills `{{url:KEY}}` and `{{integrity:KEY}}`, and leaves only
@@ -475,9 +375,7 @@ fn render_html(template: &str, assets: &[Asset]) -> String {
     let mut rest = template;
     while let Some(start) = rest.find("<!--") {
         html.push_str(&rest[..start]);
-        let end = rest[start..]
-            .find("-->")
-            .expect("web/index.html: unterminated comment");
+        let end = rest[start..].find("-->").expect("web/index.html: unterminated comment");
         rest = rest[start + end + 3..].trim_start_matches(['\r', '\n']);
     }
     html.push_str(rest);
@@ -489,23 +387,16 @@ fn render_html(template: &str, assets: &[Asset]) -> String {
         if html.contains(&url) {
             used.push(&a.key);
         }
-        html = html
-            .replace(&url, &format!("/assets/{}", a.name))
-            .replace(&integrity, &a.integrity);
+        html = html.replace(&url, &format!("/assets/{}", a.name)).replace(&integrity, &a.integrity);
     }
     let leftover = html.replace("{{endpoint}}", "");
     if let Some(i) = leftover.find("{{") {
-        let end = leftover[i..]
-            .find("}}")
-            .map_or(leftover.len(), |e| i + e + 2);
+        let end = leftover[i..].find("}}").map_or(leftover.len(), |e| i + e + 2);
         panic!("web/index.html: unknown placeholder {}", &leftover[i..end]);
     }
     for a in assets {
         if !used.contains(&&a.key) {
-            panic!(
-                "web/index.html: asset {} is never referenced ({{{{url:{}}}}})",
-                a.name, a.key
-            );
+            panic!("web/index.html: asset {} is never referenced ({{{{url:{}}}}})", a.name, a.key);
         }
     }
     html
@@ -533,9 +424,7 @@ fn write_generated(path: &Path, assets: &[Asset], html: &str) {
         );
     }
     out.push_str("];\n\n");
-    out.push_str(
-        "/// `web/index.html` with asset URLs and integrity filled in; `{{endpoint}}` remains.\n",
-    );
+    out.push_str("/// `web/index.html` with asset URLs and integrity filled in; `{{endpoint}}` remains.\n");
     let _ = writeln!(out, "const INDEX_HTML_TEMPLATE: &str = {html:?};");
     fs::write(path, out).unwrap_or_else(|e| panic!("writing {}: {e}", path.display()));
 }

@@ -79,10 +79,13 @@ pub struct ServeArgs {
 impl Default for ServeArgs {
     fn default() -> Self {
         // Parsing no arguments gives every default (and reads the environment like the binary).
-        Cli::parse_from(["capgraph", "serve"]).command.and_then(|c| match c {
-            Command::Serve(args) => Some(args),
-            _ => None,
-        }).expect("serve parses with defaults")
+        Cli::parse_from(["capgraph", "serve"])
+            .command
+            .and_then(|c| match c {
+                Command::Serve(args) => Some(args),
+                _ => None,
+            })
+            .expect("serve parses with defaults")
     }
 }
 
@@ -92,7 +95,11 @@ impl ServeArgs {
     }
 
     pub fn query_limits(&self) -> QueryLimits {
-        QueryLimits { depth: self.max_depth, complexity: self.max_complexity, page: PageLimits { default: self.default_page_size, max: self.max_page_size } }
+        QueryLimits {
+            depth: self.max_depth,
+            complexity: self.max_complexity,
+            page: PageLimits { default: self.default_page_size, max: self.max_page_size },
+        }
     }
 
     pub fn http_limits(&self) -> HttpLimits {

@@ -13,10 +13,13 @@ fn codes(list: &Value) -> BTreeSet<String> {
 
 /// Resolves a name as written in the text through the API's own lookup.
 async fn code_of(name: &str) -> String {
-    let data = shared()
-        .data("query($n: String!) { nation(code: $n) { code } organisation(code: $n) { code } }", json!({ "n": name }))
-        .await;
-    data["nation"]["code"].as_str().or(data["organisation"]["code"].as_str()).unwrap_or_else(|| panic!("the API finds no nation or organisation named {name:?}")).to_owned()
+    let data =
+        shared().data("query($n: String!) { nation(code: $n) { code } organisation(code: $n) { code } }", json!({ "n": name })).await;
+    data["nation"]["code"]
+        .as_str()
+        .or(data["organisation"]["code"].as_str())
+        .unwrap_or_else(|| panic!("the API finds no nation or organisation named {name:?}"))
+        .to_owned()
 }
 
 #[tokio::test]
@@ -79,13 +82,17 @@ async fn a_nested_query_three_levels_deep_links_back() {
     let project = &data["project"];
     assert_eq!(project["name"], "Composite Special Operations Component Command");
     assert_eq!(project["launched"], json!({ "year": 2017, "month": 2, "day": null, "iso": "2017-02" }), "launched in February 2017");
-    let nations: BTreeSet<_> = project["participants"].as_array().unwrap().iter().map(|p| p["participant"]["code"].as_str().unwrap()).collect();
+    let nations: BTreeSet<_> =
+        project["participants"].as_array().unwrap().iter().map(|p| p["participant"]["code"].as_str().unwrap()).collect();
     assert_eq!(nations, BTreeSet::from(["BEL", "DNK", "NLD"]), "Belgium, Denmark and the Netherlands");
     for participant in project["participants"].as_array().unwrap() {
         let projects = &participant["participant"]["projects"];
         let edges = projects["edges"].as_array().unwrap();
         assert_eq!(projects["totalCount"].as_u64().unwrap() as usize, edges.len());
-        assert!(edges.iter().any(|e| e["node"]["code"] == "c-socc" && e["node"]["area"]["code"] == "command-and-control"), "each participant links back to C-SOCC");
+        assert!(
+            edges.iter().any(|e| e["node"]["code"] == "c-socc" && e["node"]["area"]["code"] == "command-and-control"),
+            "each participant links back to C-SOCC"
+        );
     }
 }
 
@@ -137,7 +144,9 @@ async fn global_ids_fetch_the_same_record_again() {
     let data = shared().data(r#"{ nations(first: 5) { nodes { id code } } project(code: "mus") { id code } }"#, json!({})).await;
     let mut ids: Vec<Value> = data["nations"]["nodes"].as_array().unwrap().iter().map(|n| n["id"].clone()).collect();
     ids.push(data["project"]["id"].clone());
-    let again = shared().data("query($ids: [ID!]!) { nodes(ids: $ids) { id ... on Nation { code } ... on Project { code } } }", json!({ "ids": ids })).await;
+    let again = shared()
+        .data("query($ids: [ID!]!) { nodes(ids: $ids) { id ... on Nation { code } ... on Project { code } } }", json!({ "ids": ids }))
+        .await;
     let mut expected: Vec<Value> = data["nations"]["nodes"].as_array().unwrap().clone();
     expected.push(data["project"].clone());
     assert_eq!(again["nodes"], Value::Array(expected));
@@ -159,12 +168,17 @@ async fn projects_france_and_germany_share() {
     assert!(!nodes.is_empty());
     assert_eq!(data["projects"]["totalCount"].as_u64().unwrap() as usize, nodes.len());
     for project in nodes {
-        let nations = codes(&Value::Array(project["participants"].as_array().unwrap().iter().filter_map(|p| p["participant"].get("code").cloned()).collect()));
+        let nations = codes(&Value::Array(
+            project["participants"].as_array().unwrap().iter().filter_map(|p| p["participant"].get("code").cloned()).collect(),
+        ));
         assert!(nations.contains("FRA") && nations.contains("DEU"), "{}", project["code"]);
     }
     // Independently from the text: every HVP naming both France and Germany is in the answer.
     let listed: BTreeSet<&str> = nodes.iter().map(|p| p["code"].as_str().unwrap()).collect();
-    let both = hvps_in_source_text().into_iter().filter(|h| h.participants.contains(&"France".into()) && h.participants.contains(&"Germany".into())).count();
+    let both = hvps_in_source_text()
+        .into_iter()
+        .filter(|h| h.participants.contains(&"France".into()) && h.participants.contains(&"Germany".into()))
+        .count();
     assert!(listed.len() >= both, "{} listed, {both} in the text", listed.len());
 }
 
@@ -174,7 +188,8 @@ async fn paging_through_every_project_in_threes_gives_each_once_both_ways() {
     let expected: Vec<Value> = all["projects"]["nodes"].as_array().unwrap().iter().map(|n| n["code"].clone()).collect();
     assert_eq!(all["projects"]["totalCount"].as_u64().unwrap() as usize, expected.len());
 
-    let forward = "query($after: String) { projects(first: 3, after: $after) { edges { cursor node { code } } pageInfo { hasNextPage endCursor } } }";
+    let forward =
+        "query($after: String) { projects(first: 3, after: $after) { edges { cursor node { code } } pageInfo { hasNextPage endCursor } } }";
     let (mut seen, mut after) = (Vec::new(), Value::Null);
     loop {
         let page = shared().data(forward, json!({ "after": after })).await;
@@ -203,7 +218,12 @@ async fn paging_through_every_project_in_threes_gives_each_once_both_ways() {
 
 #[tokio::test]
 async fn bad_paging_arguments_are_client_errors() {
-    for query in [r#"{ projects(first: 100000) { totalCount } }"#, r#"{ projects(first: -1) { totalCount } }"#, r#"{ projects(after: "garbage") { totalCount } }"#, r#"{ projects(first: 1, last: 1) { totalCount } }"#] {
+    for query in [
+        r#"{ projects(first: 100000) { totalCount } }"#,
+        r#"{ projects(first: -1) { totalCount } }"#,
+        r#"{ projects(after: "garbage") { totalCount } }"#,
+        r#"{ projects(first: 1, last: 1) { totalCount } }"#,
+    ] {
         let response = shared().post(query, json!({})).await;
         assert_eq!(error_code(&response), "BAD_USER_INPUT", "{query}: {response}");
     }

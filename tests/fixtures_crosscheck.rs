@@ -9,20 +9,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fs;
 use std::path::PathBuf;
 
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
+const MONTHS: [&str; 12] =
+    ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
 
 /// The NATO capability-cooperation page (the 29 HVPs).
 const MCC: &str = "nato-mcc";
@@ -52,10 +40,7 @@ fn code(v: &Value) -> &str {
 }
 
 fn list<'a>(v: &'a Value, key: &str) -> &'a [Value] {
-    v.get(key)
-        .and_then(Value::as_array)
-        .map(Vec::as_slice)
-        .unwrap_or(&[])
+    v.get(key).and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[])
 }
 
 /// Collapses every run of whitespace (including no-break spaces) to one space.
@@ -70,18 +55,14 @@ fn raw_texts() -> BTreeMap<String, String> {
         .map(|src| {
             let file = s(src, "file").unwrap_or_else(|| panic!("source {} has no file", code(src)));
             let path = fixtures_dir().join("texts").join(file);
-            let text =
-                fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
             (code(src).to_string(), text)
         })
         .collect()
 }
 
 fn norm_texts() -> BTreeMap<String, String> {
-    raw_texts()
-        .into_iter()
-        .map(|(k, v)| (k, norm(&v)))
-        .collect()
+    raw_texts().into_iter().map(|(k, v)| (k, norm(&v))).collect()
 }
 
 fn mcc_lines() -> Vec<String> {
@@ -114,10 +95,7 @@ fn is_hvp(p: &Value) -> bool {
 
 /// The HVPs of the NATO page: those filed under one of its capability areas.
 fn page_hvps() -> Vec<Value> {
-    load("projects")
-        .into_iter()
-        .filter(|p| is_hvp(p) && s(p, "area").is_some())
-        .collect()
+    load("projects").into_iter().filter(|p| is_hvp(p) && s(p, "area").is_some()).collect()
 }
 
 /// The section heading of a project on the NATO page: "Name (ACRONYM)" or "Name".
@@ -153,9 +131,7 @@ fn resolve(item: &str, nations: &HashMap<String, String>, orgs: &[Value]) -> Opt
     for o in orgs {
         let name = s(o, "name").unwrap();
         let matches = |candidate: &str| {
-            item == candidate
-                || item.starts_with(&format!("{candidate} ("))
-                || item.starts_with(&format!("{candidate} under "))
+            item == candidate || item.starts_with(&format!("{candidate} (")) || item.starts_with(&format!("{candidate} under "))
         };
         if matches(name) || s(o, "acronym").is_some_and(|a| item == a) {
             return Some(code(o).to_string());
@@ -170,10 +146,7 @@ fn parse_participants(line: &str) -> Vec<(String, &'static str)> {
     let nations = nation_names();
     let orgs = load("organisations");
     let line = norm(line);
-    let list = line
-        .strip_prefix("Participants:")
-        .expect("a Participants: line")
-        .trim();
+    let list = line.strip_prefix("Participants:").expect("a Participants: line").trim();
     // The list ends at the first sentence break ("… (NSPA). With 26 participating countries, …").
     let list = list.split(". ").next().unwrap().trim_end_matches('.');
     let (list, supporters) = match list.split_once(", supported by ") {
@@ -211,8 +184,7 @@ fn parse_participants(line: &str) -> Vec<(String, &'static str)> {
         }
     }
     if let Some(sup) = supporters {
-        let c = resolve(sup, &nations, &orgs)
-            .unwrap_or_else(|| panic!("cannot resolve supporter {sup:?} of line {line:?}"));
+        let c = resolve(sup, &nations, &orgs).unwrap_or_else(|| panic!("cannot resolve supporter {sup:?} of line {line:?}"));
         out.push((c, "SUPPORTER"));
     }
     out
@@ -228,10 +200,7 @@ fn section_start(lines: &[String], heading: &str) -> Option<usize> {
 /// with its "Status:" line.
 fn section_line(lines: &[String], start: usize, prefix: &str) -> Option<String> {
     let rest = &lines[start + 1..];
-    let end = rest
-        .iter()
-        .position(|l| l.starts_with("Status:"))
-        .map_or(rest.len(), |i| i + 1);
+    let end = rest.iter().position(|l| l.starts_with("Status:")).map_or(rest.len(), |i| i + 1);
     rest[..end].iter().find(|l| l.starts_with(prefix)).cloned()
 }
 
@@ -262,20 +231,7 @@ fn parse_date(text: &str) -> Result<PartialDate, String> {
         }
         if let Some(d) = day {
             let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-            let days = [
-                31,
-                if leap { 29 } else { 28 },
-                31,
-                30,
-                31,
-                30,
-                31,
-                31,
-                30,
-                31,
-                30,
-                31,
-            ];
+            let days = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
             if d < 1 || d > days[m as usize - 1] {
                 return Err(format!("{text:?} has no day {d}"));
             }
@@ -303,23 +259,14 @@ fn words_support(date: &PartialDate, text: &str) -> bool {
     }
     match date.day {
         None => true,
-        Some(d) => [
-            format!("{d} {month}"),
-            format!("{d:02} {month}"),
-            format!("{month} {d}"),
-            format!("{d:02} {}.", &month[..3]),
-        ]
-        .iter()
-        .any(|f| contains_word(text, f)),
+        Some(d) => [format!("{d} {month}"), format!("{d:02} {month}"), format!("{month} {d}"), format!("{d:02} {}.", &month[..3])]
+            .iter()
+            .any(|f| contains_word(text, f)),
     }
 }
 
 fn quotes_of(v: &Value) -> String {
-    list(v, "sources")
-        .iter()
-        .filter_map(|c| s(c, "quote"))
-        .collect::<Vec<_>>()
-        .join(" ")
+    list(v, "sources").iter().filter_map(|c| s(c, "quote")).collect::<Vec<_>>().join(" ")
 }
 
 fn codes_of(name: &str) -> BTreeSet<String> {
@@ -335,18 +282,12 @@ fn the_nato_page_lists_29_hvps_in_8_capability_areas() {
     let used: BTreeSet<&str> = hvps.iter().map(|p| s(p, "area").unwrap()).collect();
     let areas = codes_of("capability_areas");
     assert_eq!(used.len(), 8, "capability areas used by HVPs: {used:?}");
-    assert_eq!(
-        used.iter().map(|a| a.to_string()).collect::<BTreeSet<_>>(),
-        areas
-    );
+    assert_eq!(used.iter().map(|a| a.to_string()).collect::<BTreeSet<_>>(), areas);
 
     // The page's own overview list ("  1. Name (ACRONYM)" under each area) has 29 items, and
     // each is one of the fixture HVPs.
     let lines = mcc_lines();
-    let end = lines
-        .iter()
-        .position(|l| l.starts_with("In addition, countries continue"))
-        .unwrap();
+    let end = lines.iter().position(|l| l.starts_with("In addition, countries continue")).unwrap();
     let listed: Vec<String> = lines[..end]
         .iter()
         .filter_map(|l| {
@@ -358,42 +299,25 @@ fn the_nato_page_lists_29_hvps_in_8_capability_areas() {
     assert_eq!(listed.len(), 29, "items of the page's overview list");
     let headings: BTreeSet<String> = hvps.iter().map(heading).collect();
     for item in &listed {
-        assert!(
-            headings.contains(item),
-            "listed on the page but not in projects.json: {item}"
-        );
+        assert!(headings.contains(item), "listed on the page but not in projects.json: {item}");
     }
 
     // Any further HVP (the raw-materials HVP of the later ISMR report) is not from the page.
-    for p in load("projects")
-        .iter()
-        .filter(|p| is_hvp(p) && s(p, "area").is_none())
-    {
-        assert!(
-            list(p, "sources")
-                .iter()
-                .all(|c| s(c, "source") != Some(MCC)),
-            "HVP {} has no area but cites the NATO page",
-            code(p)
-        );
+    for p in load("projects").iter().filter(|p| is_hvp(p) && s(p, "area").is_none()) {
+        assert!(list(p, "sources").iter().all(|c| s(c, "source") != Some(MCC)), "HVP {} has no area but cites the NATO page", code(p));
     }
 }
 
 #[test]
 fn every_hvp_sits_in_the_capability_area_of_its_section() {
     let lines = mcc_lines();
-    let areas: Vec<(String, String)> = load("capability_areas")
-        .iter()
-        .map(|a| (code(a).to_string(), s(a, "name").unwrap().to_string()))
-        .collect();
+    let areas: Vec<(String, String)> =
+        load("capability_areas").iter().map(|a| (code(a).to_string(), s(a, "name").unwrap().to_string())).collect();
     for p in page_hvps() {
         let h = heading(&p);
         let start = section_start(&lines, &h).unwrap_or_else(|| panic!("no heading {h:?}"));
-        let area_of_section = lines[..start]
-            .iter()
-            .rev()
-            .find_map(|l| areas.iter().find(|(_, name)| l.trim() == name))
-            .map(|(c, _)| c.as_str());
+        let area_of_section =
+            lines[..start].iter().rev().find_map(|l| areas.iter().find(|(_, name)| l.trim() == name)).map(|(c, _)| c.as_str());
         assert_eq!(area_of_section, s(&p, "area"), "area of {}", code(&p));
     }
 }
@@ -405,20 +329,12 @@ fn every_hvp_has_exactly_the_participants_of_the_source_text() {
     for p in page_hvps() {
         let h = heading(&p);
         let start = section_start(&lines, &h).unwrap_or_else(|| panic!("no heading {h:?}"));
-        let line = section_line(&lines, start, "Participants:")
-            .unwrap_or_else(|| panic!("no Participants: line after {h:?}"));
+        let line = section_line(&lines, start, "Participants:").unwrap_or_else(|| panic!("no Participants: line after {h:?}"));
         let expected = parse_participants(&line);
         let expected_set: BTreeSet<&str> = expected.iter().map(|(c, _)| c.as_str()).collect();
-        assert_eq!(
-            expected_set.len(),
-            expected.len(),
-            "{}: a name listed twice",
-            code(&p)
-        );
-        let actual: BTreeMap<&str, &str> = list(&p, "participants")
-            .iter()
-            .map(|pa| (s(pa, "participant").unwrap(), s(pa, "role").unwrap()))
-            .collect();
+        assert_eq!(expected_set.len(), expected.len(), "{}: a name listed twice", code(&p));
+        let actual: BTreeMap<&str, &str> =
+            list(&p, "participants").iter().map(|pa| (s(pa, "participant").unwrap(), s(pa, "role").unwrap())).collect();
         let actual_set: BTreeSet<&str> = actual.keys().copied().collect();
         if actual_set != expected_set {
             failures.push(format!(
@@ -437,26 +353,16 @@ fn every_hvp_has_exactly_the_participants_of_the_source_text() {
                 _ => matches!(role, "PARTICIPANT" | "LEAD" | "HOST"),
             };
             if !ok {
-                failures.push(format!(
-                    "{}: {c} has role {role}, text implies {class:?}",
-                    code(&p)
-                ));
+                failures.push(format!("{}: {c} has role {role}, text implies {class:?}", code(&p)));
             }
         }
     }
-    assert!(
-        failures.is_empty(),
-        "participants differ from the NATO page:\n{}",
-        failures.join("\n")
-    );
+    assert!(failures.is_empty(), "participants differ from the NATO page:\n{}", failures.join("\n"));
 }
 
 #[test]
 fn hvp_roles_follow_the_text() {
-    let projects: HashMap<String, Value> = load("projects")
-        .into_iter()
-        .map(|p| (code(&p).to_string(), p))
-        .collect();
+    let projects: HashMap<String, Value> = load("projects").into_iter().map(|p| (code(&p).to_string(), p)).collect();
     let role = |p: &str, who: &str| {
         list(&projects[p], "participants")
             .iter()
@@ -464,38 +370,16 @@ fn hvp_roles_follow_the_text() {
             .and_then(|pa| s(pa, "role"))
             .map(str::to_string)
     };
-    assert_eq!(
-        role("r-socc", "HUN").as_deref(),
-        Some("LEAD"),
-        "R-SOCC is led by Hungary"
-    );
+    assert_eq!(role("r-socc", "HUN").as_deref(), Some("LEAD"), "R-SOCC is led by Hungary");
     assert_eq!(role("r-socc", "AUT").as_deref(), Some("PARTNER"));
     assert_eq!(role("lbdm", "AUT").as_deref(), Some("PARTNER"));
     assert_eq!(role("mus", "AUS").as_deref(), Some("PARTNER"));
-    assert_eq!(
-        role("mus", "PRT").as_deref(),
-        Some("PARTICIPANT"),
-        "Portugal hosts REPMUS, not MUS"
-    );
-    assert_eq!(
-        role("msap", "HRV").as_deref(),
-        Some("HOST"),
-        "MSAP is stationed in Zadar, Croatia"
-    );
+    assert_eq!(role("mus", "PRT").as_deref(), Some("PARTICIPANT"), "Portugal hosts REPMUS, not MUS");
+    assert_eq!(role("msap", "HRV").as_deref(), Some("HOST"), "MSAP is stationed in Zadar, Croatia");
     assert_eq!(role("mawi", "NSPA").as_deref(), Some("PARTICIPANT"));
-    assert_eq!(
-        role("cbrn-df", "DEU-CBRN-CLUSTER").as_deref(),
-        Some("SUPPORTER")
-    );
-    assert_eq!(
-        role("cbrn-df", "DEU"),
-        None,
-        "Germany supports CBRN-DF through its cluster only"
-    );
-    let cluster = load("organisations")
-        .into_iter()
-        .find(|o| code(o) == "DEU-CBRN-CLUSTER")
-        .unwrap();
+    assert_eq!(role("cbrn-df", "DEU-CBRN-CLUSTER").as_deref(), Some("SUPPORTER"));
+    assert_eq!(role("cbrn-df", "DEU"), None, "Germany supports CBRN-DF through its cluster only");
+    let cluster = load("organisations").into_iter().find(|o| code(o) == "DEU-CBRN-CLUSTER").unwrap();
     assert_eq!(s(&cluster, "kind"), Some("NATIONAL_FRAMEWORK"));
     assert_eq!(s(&cluster, "leadNation"), Some("DEU"));
 }
@@ -503,14 +387,9 @@ fn hvp_roles_follow_the_text() {
 #[test]
 fn mawi_has_26_nation_participants_plus_nspa() {
     let nations = codes_of("nations");
-    let mawi = load("projects")
-        .into_iter()
-        .find(|p| code(p) == "mawi")
-        .expect("mawi");
-    let (nat, org): (Vec<&str>, Vec<&str>) = list(&mawi, "participants")
-        .iter()
-        .map(|pa| s(pa, "participant").unwrap())
-        .partition(|c| nations.contains(*c));
+    let mawi = load("projects").into_iter().find(|p| code(p) == "mawi").expect("mawi");
+    let (nat, org): (Vec<&str>, Vec<&str>) =
+        list(&mawi, "participants").iter().map(|pa| s(pa, "participant").unwrap()).partition(|c| nations.contains(*c));
     assert_eq!(nat.len(), 26, "MAWI nations: {nat:?}");
     assert_eq!(org, vec!["NSPA"]);
     assert!(norm_texts()[MCC].contains("With 26 participating countries, MAWI is the largest"));
@@ -518,27 +397,12 @@ fn mawi_has_26_nation_participants_plus_nspa() {
 
 #[test]
 fn lbdm_has_24_nation_participants_23_allies_and_austria() {
-    let nations: HashMap<String, Value> = load("nations")
-        .into_iter()
-        .map(|n| (code(&n).to_string(), n))
-        .collect();
-    let lbdm = load("projects")
-        .into_iter()
-        .find(|p| code(p) == "lbdm")
-        .expect("lbdm");
-    let codes: Vec<&str> = list(&lbdm, "participants")
-        .iter()
-        .map(|pa| s(pa, "participant").unwrap())
-        .collect();
+    let nations: HashMap<String, Value> = load("nations").into_iter().map(|n| (code(&n).to_string(), n)).collect();
+    let lbdm = load("projects").into_iter().find(|p| code(p) == "lbdm").expect("lbdm");
+    let codes: Vec<&str> = list(&lbdm, "participants").iter().map(|pa| s(pa, "participant").unwrap()).collect();
     assert_eq!(codes.len(), 24);
-    assert!(
-        codes.iter().all(|c| nations.contains_key(*c)),
-        "only nations take part in LBDM"
-    );
-    let allies = codes
-        .iter()
-        .filter(|c| s(&nations[**c], "membership") == Some("ALLY"))
-        .count();
+    assert!(codes.iter().all(|c| nations.contains_key(*c)), "only nations take part in LBDM");
+    let allies = codes.iter().filter(|c| s(&nations[**c], "membership") == Some("ALLY")).count();
     assert_eq!(allies, 23);
     assert!(codes.contains(&"AUT"));
     assert!(norm_texts()[MCC].contains("It currently involves 24 countries"));
@@ -549,16 +413,7 @@ fn every_quote_occurs_verbatim_in_its_source_text() {
     let texts = norm_texts();
     let mut failures = Vec::new();
     let mut count = 0;
-    for file in [
-        "sources",
-        "capability_areas",
-        "nations",
-        "organisations",
-        "projects",
-        "strategies",
-        "objectives",
-        "contracts",
-    ] {
+    for file in ["sources", "capability_areas", "nations", "organisations", "projects", "strategies", "objectives", "contracts"] {
         let records = Value::Array(load(file));
         let mut found = Vec::new();
         citations(&records, file.to_string(), &mut found);
@@ -569,20 +424,13 @@ fn every_quote_occurs_verbatim_in_its_source_text() {
             match texts.get(src) {
                 None => failures.push(format!("{path}: unknown source {src:?}")),
                 Some(_) if quote.is_empty() => failures.push(format!("{path}: empty quote")),
-                Some(t) if !t.contains(&quote) => {
-                    failures.push(format!("{path}: not in {src}: {quote:?}"))
-                }
+                Some(t) if !t.contains(&quote) => failures.push(format!("{path}: not in {src}: {quote:?}")),
                 _ => {}
             }
         }
     }
     assert!(count > 100, "only {count} citations found");
-    assert!(
-        failures.is_empty(),
-        "{} quote(s) not verbatim:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert!(failures.is_empty(), "{} quote(s) not verbatim:\n{}", failures.len(), failures.join("\n"));
 }
 
 #[test]
@@ -591,52 +439,26 @@ fn copied_passages_occur_verbatim_in_the_cited_texts() {
     let mut failures = Vec::new();
     let mut check = |what: String, passage: Option<&str>, record: &Value| {
         let Some(passage) = passage else { return };
-        let cited: Vec<&str> = list(record, "sources")
-            .iter()
-            .filter_map(|c| s(c, "source"))
-            .collect();
-        if !cited
-            .iter()
-            .any(|src| texts.get(*src).is_some_and(|t| t.contains(&norm(passage))))
-        {
+        let cited: Vec<&str> = list(record, "sources").iter().filter_map(|c| s(c, "source")).collect();
+        if !cited.iter().any(|src| texts.get(*src).is_some_and(|t| t.contains(&norm(passage)))) {
             failures.push(format!("{what}: not verbatim in {cited:?}: {passage:?}"));
         }
     };
     for p in load("projects") {
-        check(
-            format!("project {} purpose", code(&p)),
-            s(&p, "purpose"),
-            &p,
-        );
-        check(
-            format!("project {} statusNote", code(&p)),
-            s(&p, "statusNote"),
-            &p,
-        );
+        check(format!("project {} purpose", code(&p)), s(&p, "purpose"), &p);
+        check(format!("project {} statusNote", code(&p)), s(&p, "statusNote"), &p);
     }
     for a in load("capability_areas") {
-        check(
-            format!("area {} description", code(&a)),
-            s(&a, "description"),
-            &a,
-        );
+        check(format!("area {} description", code(&a)), s(&a, "description"), &a);
     }
     for st in load("strategies") {
         check(format!("strategy {} aim", code(&st)), s(&st, "aim"), &st);
     }
     for o in load("objectives") {
-        check(
-            format!("objective {} statement", code(&o)),
-            s(&o, "statement"),
-            &o,
-        );
+        check(format!("objective {} statement", code(&o)), s(&o, "statement"), &o);
         for (i, l) in list(&o, "linesOfEffort").iter().enumerate() {
             let joined = format!("{}: {}", s(l, "title").unwrap(), s(l, "text").unwrap());
-            check(
-                format!("objective {} line of effort {i}", code(&o)),
-                Some(&joined),
-                &o,
-            );
+            check(format!("objective {} line of effort {i}", code(&o)), Some(&joined), &o);
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
@@ -656,18 +478,9 @@ fn hvp_purpose_and_status_match_their_section_of_the_page() {
         let h = heading(&p);
         let start = section_start(&lines, &h).unwrap();
         let purpose = norm(&section_line(&lines, start, "Purpose:").unwrap());
-        assert_eq!(
-            purpose,
-            format!("Purpose: {}", s(&p, "purpose").unwrap()),
-            "{}",
-            code(&p)
-        );
+        assert_eq!(purpose, format!("Purpose: {}", s(&p, "purpose").unwrap()), "{}", code(&p));
         let status = norm(&section_line(&lines, start, "Status:").unwrap());
-        let expected = format!(
-            "Status: {}. {}",
-            status_word(s(&p, "status").unwrap()),
-            s(&p, "statusNote").unwrap()
-        );
+        let expected = format!("Status: {}. {}", status_word(s(&p, "status").unwrap()), s(&p, "statusNote").unwrap());
         assert_eq!(status, expected, "{}", code(&p));
     }
 }
@@ -678,81 +491,37 @@ fn every_nation_has_iso_codes_and_the_32_allies_are_there() {
     let mut allies = 0;
     for n in &nations {
         let c = code(n);
-        assert!(
-            c.len() == 3 && c.bytes().all(|b| b.is_ascii_uppercase()),
-            "code {c:?}"
-        );
+        assert!(c.len() == 3 && c.bytes().all(|b| b.is_ascii_uppercase()), "code {c:?}");
         let a2 = s(n, "alpha2").unwrap_or("");
-        assert!(
-            a2.len() == 2 && a2.bytes().all(|b| b.is_ascii_uppercase()),
-            "{c}: alpha2 {a2:?}"
-        );
-        assert!(
-            n.get("euMember").is_some_and(Value::is_boolean),
-            "{c}: euMember"
-        );
+        assert!(a2.len() == 2 && a2.bytes().all(|b| b.is_ascii_uppercase()), "{c}: alpha2 {a2:?}");
+        assert!(n.get("euMember").is_some_and(Value::is_boolean), "{c}: euMember");
         let accession = n.get("natoAccession").and_then(Value::as_i64);
         match s(n, "membership") {
             Some("ALLY") => {
                 allies += 1;
-                assert!(
-                    accession.is_some_and(|y| (1949..=2100).contains(&y)),
-                    "{c}: accession"
-                );
+                assert!(accession.is_some_and(|y| (1949..=2100).contains(&y)), "{c}: accession");
             }
             Some("PARTNER") => assert!(accession.is_none(), "{c}: a partner has no accession"),
             other => panic!("{c}: membership {other:?}"),
         }
         let name = s(n, "name").unwrap();
-        assert!(
-            !name.starts_with("the ") && !name.starts_with("The "),
-            "{c}: name {name:?}"
-        );
+        assert!(!name.starts_with("the ") && !name.starts_with("The "), "{c}: name {name:?}");
         if list(n, "sources").is_empty() {
-            assert!(
-                s(n, "note")
-                    .unwrap_or("")
-                    .contains("not named in the source texts"),
-                "{c}: no quote and no note saying why"
-            );
+            assert!(s(n, "note").unwrap_or("").contains("not named in the source texts"), "{c}: no quote and no note saying why");
         }
     }
     assert_eq!(allies, 32);
     let by_code: HashMap<&str, &Value> = nations.iter().map(|n| (code(n), n)).collect();
     for partner in ["AUT", "AUS", "UKR"] {
-        assert_eq!(
-            s(by_code[partner], "membership"),
-            Some("PARTNER"),
-            "{partner}"
-        );
+        assert_eq!(s(by_code[partner], "membership"), Some("PARTNER"), "{partner}");
     }
-    for (c, year) in [
-        ("SWE", 2024),
-        ("FIN", 2023),
-        ("MKD", 2020),
-        ("MNE", 2017),
-        ("DEU", 1955),
-    ] {
-        assert_eq!(
-            by_code[c].get("natoAccession").and_then(Value::as_i64),
-            Some(year),
-            "{c}"
-        );
+    for (c, year) in [("SWE", 2024), ("FIN", 2023), ("MKD", 2020), ("MNE", 2017), ("DEU", 1955)] {
+        assert_eq!(by_code[c].get("natoAccession").and_then(Value::as_i64), Some(year), "{c}");
     }
     assert_eq!(s(by_code["TUR"], "name"), Some("Türkiye"));
     let names = nation_names();
-    for (alias, c) in [
-        ("turkey", "TUR"),
-        ("czech republic", "CZE"),
-        ("uk", "GBR"),
-        ("usa", "USA"),
-        ("holland", "NLD"),
-    ] {
-        assert_eq!(
-            names.get(alias).map(String::as_str),
-            Some(c),
-            "alias {alias}"
-        );
+    for (alias, c) in [("turkey", "TUR"), ("czech republic", "CZE"), ("uk", "GBR"), ("usa", "USA"), ("holland", "NLD")] {
+        assert_eq!(names.get(alias).map(String::as_str), Some(c), "alias {alias}");
     }
 }
 
@@ -763,10 +532,7 @@ fn every_date_is_a_valid_partial_date() {
             Value::Object(map) => {
                 for (k, child) in map {
                     let p = format!("{path}.{k}");
-                    if matches!(
-                        k.as_str(),
-                        "published" | "endorsed" | "launched" | "signed" | "date"
-                    ) {
+                    if matches!(k.as_str(), "published" | "endorsed" | "launched" | "signed" | "date") {
                         if let Some(text) = child.as_str() {
                             if let Err(e) = parse_date(text) {
                                 failures.push(format!("{p}: {e}"));
@@ -787,13 +553,7 @@ fn every_date_is_a_valid_partial_date() {
         }
     }
     let mut failures = Vec::new();
-    for file in [
-        "sources",
-        "organisations",
-        "projects",
-        "strategies",
-        "contracts",
-    ] {
+    for file in ["sources", "organisations", "projects", "strategies", "contracts"] {
         walk(&Value::Array(load(file)), file, &mut failures);
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
@@ -808,24 +568,13 @@ fn launch_and_milestone_dates_are_no_more_precise_than_the_text() {
             let date = parse_date(launched).unwrap();
             let mut support = format!("{} {}", s(&p, "statusNote").unwrap_or(""), quotes_of(&p));
             for m in milestones.iter().filter(|m| s(m, "date") == Some(launched)) {
-                support.push_str(&format!(
-                    " {} {}",
-                    s(m, "event").unwrap_or(""),
-                    quotes_of(m)
-                ));
+                support.push_str(&format!(" {} {}", s(m, "event").unwrap_or(""), quotes_of(m)));
             }
             if !support.contains(&date.year.to_string()) {
-                failures.push(format!(
-                    "{}: launch year {} not in its text",
-                    code(&p),
-                    date.year
-                ));
+                failures.push(format!("{}: launch year {} not in its text", code(&p), date.year));
             }
             if !words_support(&date, &support) {
-                failures.push(format!(
-                    "{}: launched {launched} is more precise than its text",
-                    code(&p)
-                ));
+                failures.push(format!("{}: launched {launched} is more precise than its text", code(&p)));
             }
         }
         let mut previous: Option<&str> = None;
@@ -834,10 +583,7 @@ fn launch_and_milestone_dates_are_no_more_precise_than_the_text() {
             let date = parse_date(d).unwrap();
             let support = format!("{} {}", s(m, "event").unwrap_or(""), quotes_of(m));
             if !words_support(&date, &support) {
-                failures.push(format!(
-                    "{}: milestone {d} is more precise than its text",
-                    code(&p)
-                ));
+                failures.push(format!("{}: milestone {d} is more precise than its text", code(&p)));
             }
             if previous.is_some_and(|prev| d < prev) {
                 failures.push(format!("{}: milestones out of order at {d}", code(&p)));
@@ -846,16 +592,8 @@ fn launch_and_milestone_dates_are_no_more_precise_than_the_text() {
         }
     }
     // The NATO page's launch sentences, checked against the text itself.
-    let hvps: HashMap<String, Value> = page_hvps()
-        .into_iter()
-        .map(|p| (code(&p).to_string(), p))
-        .collect();
-    for (c, expected) in [
-        ("abdm", "2014"),
-        ("nfte", "2021"),
-        ("c-socc", "2017-02"),
-        ("msap", ""),
-    ] {
+    let hvps: HashMap<String, Value> = page_hvps().into_iter().map(|p| (code(&p).to_string(), p)).collect();
+    for (c, expected) in [("abdm", "2014"), ("nfte", "2021"), ("c-socc", "2017-02"), ("msap", "")] {
         assert_eq!(s(&hvps[c], "launched").unwrap_or(""), expected, "{c}");
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
@@ -863,16 +601,7 @@ fn launch_and_milestone_dates_are_no_more_precise_than_the_text() {
 
 #[test]
 fn every_reference_resolves_and_codes_are_unique() {
-    let files = [
-        "sources",
-        "capability_areas",
-        "nations",
-        "organisations",
-        "projects",
-        "strategies",
-        "objectives",
-        "contracts",
-    ];
+    let files = ["sources", "capability_areas", "nations", "organisations", "projects", "strategies", "objectives", "contracts"];
     let mut codes: HashMap<&str, BTreeSet<String>> = HashMap::new();
     for f in files {
         let records = load(f);
@@ -880,15 +609,8 @@ fn every_reference_resolves_and_codes_are_unique() {
         assert_eq!(set.len(), records.len(), "{f}.json has duplicate codes");
         codes.insert(f, set);
     }
-    let actors: BTreeSet<String> = codes["nations"]
-        .union(&codes["organisations"])
-        .cloned()
-        .collect();
-    assert_eq!(
-        actors.len(),
-        codes["nations"].len() + codes["organisations"].len(),
-        "a code is both a nation and an organisation"
-    );
+    let actors: BTreeSet<String> = codes["nations"].union(&codes["organisations"]).cloned().collect();
+    assert_eq!(actors.len(), codes["nations"].len() + codes["organisations"].len(), "a code is both a nation and an organisation");
     let mut failures = Vec::new();
     let mut need = |what: String, value: Option<&str>, pool: &BTreeSet<String>| {
         if let Some(v) = value {
@@ -899,91 +621,39 @@ fn every_reference_resolves_and_codes_are_unique() {
     };
     for p in load("projects") {
         let c = code(&p);
-        need(
-            format!("project {c} area"),
-            s(&p, "area"),
-            &codes["capability_areas"],
-        );
+        need(format!("project {c} area"), s(&p, "area"), &codes["capability_areas"]);
         for pa in list(&p, "participants") {
-            need(
-                format!("project {c} participant"),
-                s(pa, "participant"),
-                &actors,
-            );
+            need(format!("project {c} participant"), s(pa, "participant"), &actors);
         }
         for o in list(&p, "objectives") {
-            need(
-                format!("project {c} objective"),
-                s(o, "objective"),
-                &codes["objectives"],
-            );
+            need(format!("project {c} objective"), s(o, "objective"), &codes["objectives"]);
         }
         for st in list(&p, "strategies") {
-            need(
-                format!("project {c} strategy"),
-                s(st, "strategy"),
-                &codes["strategies"],
-            );
+            need(format!("project {c} strategy"), s(st, "strategy"), &codes["strategies"]);
         }
         for r in list(&p, "related") {
-            need(
-                format!("project {c} related"),
-                s(r, "project"),
-                &codes["projects"],
-            );
+            need(format!("project {c} related"), s(r, "project"), &codes["projects"]);
         }
     }
     for o in load("objectives") {
-        need(
-            format!("objective {} strategy", code(&o)),
-            s(&o, "strategy"),
-            &codes["strategies"],
-        );
+        need(format!("objective {} strategy", code(&o)), s(&o, "strategy"), &codes["strategies"]);
     }
     for o in load("organisations") {
         let c = code(&o);
-        need(
-            format!("organisation {c} parent"),
-            s(&o, "parent"),
-            &codes["organisations"],
-        );
-        need(
-            format!("organisation {c} leadNation"),
-            s(&o, "leadNation"),
-            &codes["nations"],
-        );
+        need(format!("organisation {c} parent"), s(&o, "parent"), &codes["organisations"]);
+        need(format!("organisation {c} leadNation"), s(&o, "leadNation"), &codes["nations"]);
         for pt in list(&o, "partnerships") {
-            need(
-                format!("organisation {c} partner"),
-                s(pt, "partner"),
-                &actors,
-            );
+            need(format!("organisation {c} partner"), s(pt, "partner"), &actors);
         }
     }
     for k in load("contracts") {
         let c = code(&k);
-        need(
-            format!("contract {c} buyer"),
-            s(&k, "buyer"),
-            &codes["organisations"],
-        );
-        need(
-            format!("contract {c} supplier"),
-            s(&k, "supplier"),
-            &codes["organisations"],
-        );
+        need(format!("contract {c} buyer"), s(&k, "buyer"), &codes["organisations"]);
+        need(format!("contract {c} supplier"), s(&k, "supplier"), &codes["organisations"]);
         need(format!("contract {c} funder"), s(&k, "funder"), &actors);
-        need(
-            format!("contract {c} project"),
-            s(&k, "project"),
-            &codes["projects"],
-        );
+        need(format!("contract {c} project"), s(&k, "project"), &codes["projects"]);
         for b in list(&k, "beneficiaries") {
-            need(
-                format!("contract {c} beneficiary"),
-                b.as_str(),
-                &codes["nations"],
-            );
+            need(format!("contract {c} beneficiary"), b.as_str(), &codes["nations"]);
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
@@ -993,10 +663,7 @@ fn every_reference_resolves_and_codes_are_unique() {
 fn commercial_space_strategy_has_three_objectives_with_every_line_of_effort() {
     let text = raw_texts()[CSS].clone();
     let lines: Vec<String> = text.lines().map(norm).collect();
-    let part3 = lines
-        .iter()
-        .position(|l| l == "III. Part three: Approach")
-        .unwrap();
+    let part3 = lines.iter().position(|l| l == "III. Part three: Approach").unwrap();
     let end = lines.iter().position(|l| l == "Way forward").unwrap();
     // (objective number, heading title, line-of-effort titles) as the document's part three has them.
     let mut expected: Vec<(u32, String, Vec<String>)> = Vec::new();
@@ -1012,10 +679,7 @@ fn commercial_space_strategy_has_three_objectives_with_every_line_of_effort() {
         }
     }
     assert_eq!(expected.len(), 3);
-    let objectives: Vec<Value> = load("objectives")
-        .into_iter()
-        .filter(|o| s(o, "strategy") == Some("commercial-space-strategy"))
-        .collect();
+    let objectives: Vec<Value> = load("objectives").into_iter().filter(|o| s(o, "strategy") == Some("commercial-space-strategy")).collect();
     assert_eq!(objectives.len(), 3);
     for (n, title3, loe) in &expected {
         let o = objectives
@@ -1023,10 +687,7 @@ fn commercial_space_strategy_has_three_objectives_with_every_line_of_effort() {
             .find(|o| o.get("number").and_then(Value::as_u64) == Some(u64::from(*n)))
             .unwrap_or_else(|| panic!("objective {n} missing"));
         assert_eq!(code(o), format!("commercial-space-strategy/{n}"));
-        let titles: Vec<&str> = list(o, "linesOfEffort")
-            .iter()
-            .map(|l| s(l, "title").unwrap())
-            .collect();
+        let titles: Vec<&str> = list(o, "linesOfEffort").iter().map(|l| s(l, "title").unwrap()).collect();
         assert_eq!(&titles, loe, "lines of effort of objective {n}");
         let title = s(o, "title").unwrap();
         if title != title3 {
@@ -1037,48 +698,24 @@ fn commercial_space_strategy_has_three_objectives_with_every_line_of_effort() {
             );
         }
     }
-    let strategy = load("strategies")
-        .into_iter()
-        .find(|s| code(s) == "commercial-space-strategy")
-        .unwrap();
+    let strategy = load("strategies").into_iter().find(|s| code(s) == "commercial-space-strategy").unwrap();
     assert_eq!(s(&strategy, "endorsed"), Some("2025-02-13"));
     assert_eq!(s(&strategy, "kind"), Some("STRATEGY"));
 }
 
 #[test]
 fn known_disagreements_between_the_texts_are_kept_visible() {
-    let projects: HashMap<String, Value> = load("projects")
-        .into_iter()
-        .map(|p| (code(&p).to_string(), p))
-        .collect();
-    let contracts: HashMap<String, Value> = load("contracts")
-        .into_iter()
-        .map(|k| (code(&k).to_string(), k))
-        .collect();
-    let airbus = contracts
-        .values()
-        .find(|k| s(k, "supplier") == Some("AIRBUS-DS"))
-        .expect("the NSPA–Airbus A330 MRTT contract");
-    for (what, note) in [
-        ("mrtt-c", s(&projects["mrtt-c"], "note")),
-        ("mmf", s(&projects["mmf"], "note")),
-        ("airbus contract", s(airbus, "note")),
-    ] {
+    let projects: HashMap<String, Value> = load("projects").into_iter().map(|p| (code(&p).to_string(), p)).collect();
+    let contracts: HashMap<String, Value> = load("contracts").into_iter().map(|k| (code(&k).to_string(), k)).collect();
+    let airbus = contracts.values().find(|k| s(k, "supplier") == Some("AIRBUS-DS")).expect("the NSPA–Airbus A330 MRTT contract");
+    for (what, note) in
+        [("mrtt-c", s(&projects["mrtt-c"], "note")), ("mmf", s(&projects["mmf"], "note")), ("airbus contract", s(airbus, "note"))]
+    {
         let note = note.unwrap_or("");
-        assert!(
-            note.contains("10 aircraft") && note.contains("12 aircraft"),
-            "{what}: fleet 10 vs 12"
-        );
+        assert!(note.contains("10 aircraft") && note.contains("12 aircraft"), "{what}: fleet 10 vs 12");
     }
-    let related = |a: &str, b: &str| {
-        list(&projects[a], "related")
-            .iter()
-            .any(|r| s(r, "project") == Some(b))
-    };
-    assert!(
-        related("mrtt-c", "mmf") && related("mmf", "mrtt-c"),
-        "MRTT-C and MMF related both ways"
-    );
+    let related = |a: &str, b: &str| list(&projects[a], "related").iter().any(|r| s(r, "project") == Some(b));
+    assert!(related("mrtt-c", "mmf") && related("mmf", "mrtt-c"), "MRTT-C and MMF related both ways");
     let mawi_note = s(&projects["mawi"], "note").unwrap_or("");
     assert!(mawi_note.contains("26 participating countries") && mawi_note.contains("NSPA"));
 }
@@ -1088,46 +725,24 @@ fn contracts_and_funding_carry_the_reported_values() {
     let contracts = load("contracts");
     let money = |k: &Value| {
         let v = k.get("value").expect("value");
-        (
-            s(v, "amount").unwrap().to_string(),
-            s(v, "currency").unwrap().to_string(),
-            v.get("approximate").and_then(Value::as_bool).unwrap(),
-        )
+        (s(v, "amount").unwrap().to_string(), s(v, "currency").unwrap().to_string(), v.get("approximate").and_then(Value::as_bool).unwrap())
     };
     for k in &contracts {
         if let Some(v) = k.get("value") {
             let amount = s(v, "amount").unwrap_or("");
             let ok = !amount.is_empty()
-                && amount.split_once('.').map_or(
-                    amount.bytes().all(|b| b.is_ascii_digit()),
-                    |(a, b)| {
-                        !a.is_empty()
-                            && !b.is_empty()
-                            && (a.to_owned() + b).bytes().all(|c| c.is_ascii_digit())
-                    },
-                );
+                && amount.split_once('.').map_or(amount.bytes().all(|b| b.is_ascii_digit()), |(a, b)| {
+                    !a.is_empty() && !b.is_empty() && (a.to_owned() + b).bytes().all(|c| c.is_ascii_digit())
+                });
             assert!(ok, "{}: amount {amount:?}", code(k));
         }
     }
-    let lux = contracts
-        .iter()
-        .find(|k| s(k, "kind") == Some("FUNDING") && s(k, "funder") == Some("LUX"))
-        .unwrap();
+    let lux = contracts.iter().find(|k| s(k, "kind") == Some("FUNDING") && s(k, "funder") == Some("LUX")).unwrap();
     assert_eq!(s(lux, "project"), Some("apss"));
     assert_eq!(money(lux), ("16500000".into(), "EUR".into(), false));
-    let stinger = contracts
-        .iter()
-        .find(|k| s(k, "item").is_some_and(|i| i.contains("Stinger")))
-        .unwrap();
-    assert_eq!(
-        money(stinger),
-        ("700000000".into(), "USD".into(), true),
-        "nearly $700 million"
-    );
-    let munitions = contracts
-        .iter()
-        .find(|k| s(k, "kind") == Some("FRAMEWORK_CONTRACTS"))
-        .unwrap();
+    let stinger = contracts.iter().find(|k| s(k, "item").is_some_and(|i| i.contains("Stinger"))).unwrap();
+    assert_eq!(money(stinger), ("700000000".into(), "USD".into(), true), "nearly $700 million");
+    let munitions = contracts.iter().find(|k| s(k, "kind") == Some("FRAMEWORK_CONTRACTS")).unwrap();
     assert_eq!(money(munitions), ("4700000000".into(), "EUR".into(), false));
     assert_eq!(s(munitions, "buyer"), Some("NSPA"));
 }

@@ -66,7 +66,13 @@ fn serve_refuses_to_start_on_invalid_fixtures() {
     let data = tempfile::tempdir().unwrap();
     copy_fixtures(dir.path());
     break_fixtures(dir.path());
-    let output = binary().args(["serve", "--listen", "127.0.0.1:0", "--fixtures"]).arg(dir.path()).arg("--data-dir").arg(data.path()).output().unwrap();
+    let output = binary()
+        .args(["serve", "--listen", "127.0.0.1:0", "--fixtures"])
+        .arg(dir.path())
+        .arg("--data-dir")
+        .arg(data.path())
+        .output()
+        .unwrap();
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stdout).is_empty(), "it must not listen");
     assert_reports_every_problem(&String::from_utf8_lossy(&output.stderr));
@@ -94,7 +100,8 @@ async fn unchanged_fixtures_reuse_the_store_and_changed_ones_rebuild_it() {
     second.stop();
 
     let mut projects = read_json(fixtures.path(), "projects.json");
-    projects.as_array_mut().unwrap().iter_mut().find(|p| p["code"] == "nfte").unwrap()["name"] = json!("NATO Flight Training Europe (renamed)");
+    projects.as_array_mut().unwrap().iter_mut().find(|p| p["code"] == "nfte").unwrap()["name"] =
+        json!("NATO Flight Training Europe (renamed)");
     write_json(fixtures.path(), "projects.json", &projects);
 
     let third = Binary::serve(fixtures.path(), data.path());
@@ -105,7 +112,8 @@ async fn unchanged_fixtures_reuse_the_store_and_changed_ones_rebuild_it() {
     assert_eq!(data_now["project"]["name"], "NATO Flight Training Europe (renamed)");
     third.stop();
 
-    let stores: Vec<_> = std::fs::read_dir(data.path()).unwrap().flatten().filter(|e| e.file_name().to_string_lossy().starts_with("store-")).collect();
+    let stores: Vec<_> =
+        std::fs::read_dir(data.path()).unwrap().flatten().filter(|e| e.file_name().to_string_lossy().starts_with("store-")).collect();
     assert_eq!(stores.len(), 1, "the old store is removed after the switch");
 }
 
@@ -128,7 +136,13 @@ async fn a_half_built_store_left_by_a_crash_is_never_used() {
 fn a_second_server_on_the_same_data_directory_fails_clearly() {
     let data = tempfile::tempdir().unwrap();
     let first = Binary::serve(&common::fixtures_dir(), data.path());
-    let output = binary().args(["serve", "--listen", "127.0.0.1:0", "--fixtures"]).arg(common::fixtures_dir()).arg("--data-dir").arg(data.path()).output().unwrap();
+    let output = binary()
+        .args(["serve", "--listen", "127.0.0.1:0", "--fixtures"])
+        .arg(common::fixtures_dir())
+        .arg("--data-dir")
+        .arg(data.path())
+        .output()
+        .unwrap();
     assert!(!output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("in use by another capgraph process"), "{stderr}");

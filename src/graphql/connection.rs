@@ -43,7 +43,8 @@ pub struct TotalCount {
     pub total_count: usize,
 }
 
-pub type Conn<N, E = EmptyFields, Name = DefaultConnectionName, EdgeName = DefaultEdgeName> = Connection<String, N, TotalCount, E, Name, EdgeName>;
+pub type Conn<N, E = EmptyFields, Name = DefaultConnectionName, EdgeName = DefaultEdgeName> =
+    Connection<String, N, TotalCount, E, Name, EdgeName>;
 
 const CURSOR_PREFIX: &str = "c1:";
 
@@ -88,7 +89,9 @@ pub fn window(ctx: &Context<'_>, args: &PageArgs, len: usize, code_at: impl Fn(u
     }
     let find = |argument: &str, cursor: &str| -> Result<usize> {
         let code = decode_cursor(argument, cursor)?;
-        (0..len).find(|&i| code_at(i) == code).ok_or_else(|| bad_input(format!("`{argument}` cursor does not point into this list (record {code:?} is not in it)")))
+        (0..len)
+            .find(|&i| code_at(i) == code)
+            .ok_or_else(|| bad_input(format!("`{argument}` cursor does not point into this list (record {code:?} is not in it)")))
     };
     let mut start = 0;
     let mut end = len;
@@ -107,7 +110,11 @@ pub fn window(ctx: &Context<'_>, args: &PageArgs, len: usize, code_at: impl Fn(u
 }
 
 /// Builds a connection page from an ordered list of `(code, node, edge fields)`.
-pub fn connection<N, E, Name, EdgeName>(ctx: &Context<'_>, args: &PageArgs, items: Vec<(String, N, E)>) -> Result<Conn<N, E, Name, EdgeName>>
+pub fn connection<N, E, Name, EdgeName>(
+    ctx: &Context<'_>,
+    args: &PageArgs,
+    items: Vec<(String, N, E)>,
+) -> Result<Conn<N, E, Name, EdgeName>>
 where
     N: OutputType,
     E: ObjectType,
@@ -120,7 +127,11 @@ where
 }
 
 /// Builds a connection from a window already applied and the page's items.
-pub fn page_of<N, E, Name, EdgeName>(w: Window, total_count: usize, items: impl IntoIterator<Item = (String, N, E)>) -> Result<Conn<N, E, Name, EdgeName>>
+pub fn page_of<N, E, Name, EdgeName>(
+    w: Window,
+    total_count: usize,
+    items: impl IntoIterator<Item = (String, N, E)>,
+) -> Result<Conn<N, E, Name, EdgeName>>
 where
     N: OutputType,
     E: ObjectType,

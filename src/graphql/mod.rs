@@ -10,7 +10,7 @@ pub mod types;
 
 use std::sync::Arc;
 
-use async_graphql::{EmptyMutation, EmptySubscription, Schema, SchemaBuilder, SDLExportOptions};
+use async_graphql::{EmptyMutation, EmptySubscription, SDLExportOptions, Schema, SchemaBuilder};
 
 pub use connection::PageLimits;
 pub use query::QueryRoot;

@@ -216,7 +216,9 @@ pub struct ContractOrder {
 }
 
 fn amount(argument: &str, text: &Option<String>) -> Result<Option<i128>> {
-    text.as_deref().map(|t| parse_decimal(t).ok_or_else(|| bad_input(format!("{argument}: {t:?} is not an exact decimal amount")))).transpose()
+    text.as_deref()
+        .map(|t| parse_decimal(t).ok_or_else(|| bad_input(format!("{argument}: {t:?} is not an exact decimal amount"))))
+        .transpose()
 }
 
 /// Sort key that puts records without a value (undated, unvalued) after those with one.
@@ -397,7 +399,14 @@ impl QueryRoot {
     }
 
     /// Capability areas, in name order.
-    async fn capability_areas(&self, ctx: &Context<'_>, first: Option<i32>, after: Option<String>, last: Option<i32>, before: Option<String>) -> Result<Conn<CapabilityArea>> {
+    async fn capability_areas(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<CapabilityArea>> {
         let mut areas = all::<model::CapabilityArea>(ctx)?;
         order(&mut areas, OrderDirection::Asc, |a| fold(&a.name));
         page(ctx, areas, PageArgs { first, after, last, before })
@@ -457,7 +466,9 @@ impl QueryRoot {
             ContractOrderField::Title => order(&mut contracts, order_by.direction, |c| fold(&c.title)),
             ContractOrderField::Code => order(&mut contracts, order_by.direction, |c| c.code.clone()),
             ContractOrderField::Signed => order(&mut contracts, order_by.direction, |c| last_if_none(c.signed.map(|s| s.start()))),
-            ContractOrderField::Amount => order(&mut contracts, order_by.direction, |c| last_if_none(c.value.as_ref().map(|v| (v.currency.clone(), v.scaled())))),
+            ContractOrderField::Amount => {
+                order(&mut contracts, order_by.direction, |c| last_if_none(c.value.as_ref().map(|v| (v.currency.clone(), v.scaled()))))
+            }
         }
         page(ctx, contracts, PageArgs { first, after, last, before })
     }

@@ -93,36 +93,21 @@ impl Page {
     fn new(endpoint: &str) -> Self {
         let html = INDEX_HTML_TEMPLATE.replace("{{endpoint}}", &escape_html(endpoint));
         let etag = etag(&hex(&Sha256::digest(html.as_bytes())));
-        Page {
-            html: Bytes::from(html),
-            etag,
-        }
+        Page { html: Bytes::from(html), etag }
     }
 
     fn respond(&self, request: &HeaderMap) -> Response {
         let mut headers = HeaderMap::new();
         headers.insert(header::ETAG, self.etag.clone());
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-        headers.insert(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(CONTENT_SECURITY_POLICY),
-        );
-        headers.insert(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        );
+        headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CONTENT_SECURITY_POLICY));
+        headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
         headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-        headers.insert(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("no-referrer"),
-        );
+        headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
         if not_modified(request, &self.etag) {
             return (StatusCode::NOT_MODIFIED, headers).into_response();
         }
-        headers.insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("text/html; charset=utf-8"),
-        );
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
         (headers, Body::from(self.html.clone())).into_response()
     }
 }
@@ -131,10 +116,7 @@ async fn asset(Path(name): Path<String>, request: HeaderMap) -> Response {
     let Some(asset) = ASSETS.iter().find(|a| a.name == name) else {
         return (
             StatusCode::NOT_FOUND,
-            [
-                (header::CACHE_CONTROL, "no-store"),
-                (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-            ],
+            [(header::CACHE_CONTROL, "no-store"), (header::X_CONTENT_TYPE_OPTIONS, "nosniff")],
             "no such GraphiQL asset\n",
         )
             .into_response();
@@ -142,19 +124,13 @@ async fn asset(Path(name): Path<String>, request: HeaderMap) -> Response {
     let etag = etag(&asset.sha256_hex[..32]);
     let mut headers = HeaderMap::new();
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(IMMUTABLE));
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     if not_modified(&request, &etag) {
         headers.insert(header::ETAG, etag);
         return (StatusCode::NOT_MODIFIED, headers).into_response();
     }
     headers.insert(header::ETAG, etag);
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(asset.content_type),
-    );
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(asset.content_type));
     (headers, Body::from(Bytes::from_static(asset.bytes))).into_response()
 }
 
@@ -167,15 +143,9 @@ fn not_modified(request: &HeaderMap, etag: &HeaderValue) -> bool {
     let Ok(etag) = etag.to_str() else {
         return false;
     };
-    request
-        .get_all(header::IF_NONE_MATCH)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .any(|value| {
-            value.split(',').map(str::trim).any(|candidate| {
-                candidate == "*" || candidate.strip_prefix("W/").unwrap_or(candidate) == etag
-            })
-        })
+    request.get_all(header::IF_NONE_MATCH).iter().filter_map(|v| v.to_str().ok()).any(|value| {
+        value.split(',').map(str::trim).any(|candidate| candidate == "*" || candidate.strip_prefix("W/").unwrap_or(candidate) == etag)
+    })
 }
 
 fn escape_html(text: &str) -> String {
@@ -195,12 +165,10 @@ fn escape_html(text: &str) -> String {
 
 fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write as _;
-    bytes
-        .iter()
-        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-            let _ = write!(s, "{b:02x}");
-            s
-        })
+    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
 }
 
 #[cfg(test)]
@@ -218,15 +186,10 @@ mod tests {
         if let Some(tag) = if_none_match {
             request = request.header(header::IF_NONE_MATCH, tag);
         }
-        let response = router::<()>("/graphql")
-            .oneshot(request.body(Body::empty()).unwrap())
-            .await
-            .unwrap();
+        let response = router::<()>("/graphql").oneshot(request.body(Body::empty()).unwrap()).await.unwrap();
         let status = response.status();
         let headers = response.headers().clone();
-        let body = axum::body::to_bytes(response.into_body(), usize::MAX)
-            .await
-            .unwrap();
+        let body = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
         (status, headers, body)
     }
 
@@ -261,14 +224,8 @@ mod tests {
     #[tokio::test]
     async fn page_references_only_same_origin_assets() {
         let html = page().await;
-        assert!(
-            !html.contains("://"),
-            "the page names another origin:\n{html}"
-        );
-        assert!(
-            !html.contains("\"//"),
-            "the page has a protocol-relative URL:\n{html}"
-        );
+        assert!(!html.contains("://"), "the page names another origin:\n{html}");
+        assert!(!html.contains("\"//"), "the page has a protocol-relative URL:\n{html}");
         let mut urls = 0;
         for attr in ["src=\"", "href=\""] {
             for (i, _) in html.match_indices(attr) {
@@ -278,11 +235,7 @@ mod tests {
                 urls += 1;
             }
         }
-        assert_eq!(
-            urls,
-            ASSETS.len(),
-            "every asset is referenced once, and nothing else"
-        );
+        assert_eq!(urls, ASSETS.len(), "every asset is referenced once, and nothing else");
         assert!(html.contains(r#"data-endpoint="/graphql""#));
         assert!(!html.contains("{{"), "an unfilled placeholder remains");
     }
@@ -294,20 +247,10 @@ mod tests {
             assert!(attribute(tag, "src").is_some(), "inline script: {tag}");
         }
         assert!(!html.contains("<style"), "inline <style> in the page");
-        assert!(
-            !html.contains(" style="),
-            "inline style attribute in the page"
-        );
-        for tag in html
-            .split('<')
-            .skip(1)
-            .map(|t| &t[..t.find('>').unwrap_or(t.len())])
-        {
+        assert!(!html.contains(" style="), "inline style attribute in the page");
+        for tag in html.split('<').skip(1).map(|t| &t[..t.find('>').unwrap_or(t.len())]) {
             for word in tag.split_whitespace().skip(1) {
-                assert!(
-                    !(word.starts_with("on") && word.contains('=')),
-                    "inline event handler: <{tag}>"
-                );
+                assert!(!(word.starts_with("on") && word.contains('=')), "inline event handler: <{tag}>");
             }
         }
     }
@@ -318,18 +261,12 @@ mod tests {
         let tags = tags(&html);
         assert_eq!(tags.len(), ASSETS.len());
         for tag in tags {
-            let url = attribute(tag, "src")
-                .or_else(|| attribute(tag, "href"))
-                .expect("tag has a URL");
-            let integrity =
-                attribute(tag, "integrity").unwrap_or_else(|| panic!("no integrity: {tag}"));
+            let url = attribute(tag, "src").or_else(|| attribute(tag, "href")).expect("tag has a URL");
+            let integrity = attribute(tag, "integrity").unwrap_or_else(|| panic!("no integrity: {tag}"));
             let (status, headers, body) = fetch(url, None).await;
             assert_eq!(status, StatusCode::OK, "{url}");
             let expected = format!("sha384-{}", BASE64.encode(Sha384::digest(&body)));
-            assert_eq!(
-                integrity, expected,
-                "{url}: integrity attribute does not match the served bytes"
-            );
+            assert_eq!(integrity, expected, "{url}: integrity attribute does not match the served bytes");
             let content_type = headers[header::CONTENT_TYPE].to_str().unwrap();
             if tag.starts_with("<script") {
                 assert_eq!(content_type, "text/javascript; charset=utf-8", "{url}");
@@ -348,15 +285,8 @@ mod tests {
             assert!(!asset.bytes.is_empty(), "{} is empty", asset.name);
             let sha256 = hex(&Sha256::digest(asset.bytes));
             assert_eq!(asset.sha256_hex, sha256, "{}", asset.name);
-            assert!(
-                asset.name.contains(&sha256[..10]),
-                "{} does not carry its hash",
-                asset.name
-            );
-            assert_eq!(
-                asset.integrity,
-                format!("sha384-{}", BASE64.encode(Sha384::digest(asset.bytes)))
-            );
+            assert!(asset.name.contains(&sha256[..10]), "{} does not carry its hash", asset.name);
+            assert_eq!(asset.integrity, format!("sha384-{}", BASE64.encode(Sha384::digest(asset.bytes))));
         }
     }
 
@@ -366,16 +296,9 @@ mod tests {
         assert_eq!(status, StatusCode::OK);
         let csp = headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
         assert_eq!(csp, CONTENT_SECURITY_POLICY);
-        assert!(
-            !csp.contains("http") && !csp.contains('*'),
-            "CSP allows another origin: {csp}"
-        );
-        let directive = |name: &str| {
-            csp.split(';')
-                .map(str::trim)
-                .find(|d| d.split(' ').next() == Some(name))
-                .unwrap_or_else(|| panic!("no {name}"))
-        };
+        assert!(!csp.contains("http") && !csp.contains('*'), "CSP allows another origin: {csp}");
+        let directive =
+            |name: &str| csp.split(';').map(str::trim).find(|d| d.split(' ').next() == Some(name)).unwrap_or_else(|| panic!("no {name}"));
         assert_eq!(directive("default-src"), "default-src 'none'");
         assert_eq!(directive("script-src"), "script-src 'self'");
         assert_eq!(directive("connect-src"), "connect-src 'self'");
@@ -400,41 +323,23 @@ mod tests {
         let etag = headers[header::ETAG].to_str().unwrap().to_owned();
         assert_eq!(status, StatusCode::OK);
         assert_eq!(fetch("/", Some(&etag)).await.0, StatusCode::NOT_MODIFIED);
-        assert_eq!(
-            fetch("/assets/graphiql.min.js", None).await.0,
-            StatusCode::NOT_FOUND
-        );
-        assert_eq!(
-            fetch("/assets/..%2Fbuild.rs", None).await.0,
-            StatusCode::NOT_FOUND
-        );
+        assert_eq!(fetch("/assets/graphiql.min.js", None).await.0, StatusCode::NOT_FOUND);
+        assert_eq!(fetch("/assets/..%2Fbuild.rs", None).await.0, StatusCode::NOT_FOUND);
     }
 
     #[test]
     fn vendored_bundles_are_the_pinned_packages() {
         let names: Vec<&str> = ASSETS.iter().map(|a| a.name).collect();
         for prefix in ["react-18.", "react-dom-18.", "graphiql-3."] {
-            assert!(
-                names.iter().any(|n| n.starts_with(prefix)),
-                "no {prefix}* asset in {names:?}"
-            );
+            assert!(names.iter().any(|n| n.starts_with(prefix)), "no {prefix}* asset in {names:?}");
         }
-        let graphiql = ASSETS
-            .iter()
-            .find(|a| a.name.starts_with("graphiql-3.") && a.name.ends_with(".js"))
-            .unwrap();
-        assert!(
-            graphiql.bytes.len() > 200_000,
-            "GraphiQL bundle is implausibly small"
-        );
+        let graphiql = ASSETS.iter().find(|a| a.name.starts_with("graphiql-3.") && a.name.ends_with(".js")).unwrap();
+        assert!(graphiql.bytes.len() > 200_000, "GraphiQL bundle is implausibly small");
     }
 
     #[test]
     fn bootstrap_posts_to_the_endpoint_and_opens_the_example_query() {
-        let bootstrap = ASSETS
-            .iter()
-            .find(|a| a.name.starts_with("capgraph-graphiql.") && a.name.ends_with(".js"))
-            .unwrap();
+        let bootstrap = ASSETS.iter().find(|a| a.name.starts_with("capgraph-graphiql.") && a.name.ends_with(".js")).unwrap();
         let js = std::str::from_utf8(bootstrap.bytes).unwrap();
         assert!(js.contains("data-endpoint"));
         assert!(js.contains("method: 'POST'"));

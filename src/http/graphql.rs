@@ -2,11 +2,7 @@
 
 use async_graphql::{BatchRequest, BatchResponse, ErrorExtensionValues, Response, ServerError};
 use async_graphql_axum::{GraphQLBatchRequest, GraphQLResponse};
-use axum::{
-    extract::State,
-    http::StatusCode,
-    response::IntoResponse,
-};
+use axum::{extract::State, http::StatusCode, response::IntoResponse};
 
 use super::AppState;
 use crate::graphql::loaders;

@@ -1,11 +1,6 @@
 //! Operational endpoints: liveness, readiness, the SDL, and Prometheus metrics.
 
-use axum::{
-    extract::State,
-    http::header,
-    response::{Html, IntoResponse},
-    Json,
-};
+use axum::{extract::State, http::header, response::IntoResponse, Json};
 use serde_json::json;
 
 use super::AppState;
@@ -64,9 +59,4 @@ pub async fn metrics(State(app): State<AppState>) -> impl IntoResponse {
         info.reused,
     );
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], body)
-}
-
-/// Stands in until the offline GraphiQL bundle is mounted.
-pub async fn graphiql_placeholder() -> Html<&'static str> {
-    Html("<!doctype html><title>capgraph</title><p>capgraph GraphQL API: POST /graphql</p>")
 }

@@ -1,5 +1,6 @@
 //! The HTTP surface: `/graphql` (GET and POST), GraphiQL at `/`, the SDL, health and metrics.
 
+pub mod graphiql;
 mod graphql;
 mod health;
 
@@ -39,7 +40,7 @@ pub fn router(state: AppState) -> Router {
     let limits = state.limits;
     Router::new()
         .route("/graphql", get(graphql::execute).post(graphql::execute))
-        .route("/", get(health::graphiql_placeholder))
+        .merge(graphiql::router("/graphql"))
         .route("/schema.graphql", get(health::sdl))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))

@@ -21,7 +21,13 @@ impl Links {
 }
 
 /// Writes one type's records, their lookup names and their citations.
-fn records<T: Stored>(db: &sled::Db, records: &[T], lookup: &mut sled::Batch, links: &mut Links, names: impl Fn(&T) -> Vec<&str>) -> Result<(), StoreError> {
+fn records<T: Stored>(
+    db: &sled::Db,
+    records: &[T],
+    lookup: &mut sled::Batch,
+    links: &mut Links,
+    names: impl Fn(&T) -> Vec<&str>,
+) -> Result<(), StoreError> {
     let mut batch = sled::Batch::default();
     for record in records {
         batch.insert(record.code().as_bytes(), codec::encode(record)?);
@@ -79,7 +85,12 @@ pub(super) fn write(db: &sled::Db, data: &Dataset) -> Result<(), StoreError> {
         links.plain(Index::ObjectivesByStrategy, &objective.strategy, &objective.code)?;
     }
     for contract in &data.contracts {
-        let ends = [(Index::ContractsByProject, &contract.project), (Index::ContractsByBuyer, &contract.buyer), (Index::ContractsBySupplier, &contract.supplier), (Index::ContractsByFunder, &contract.funder)];
+        let ends = [
+            (Index::ContractsByProject, &contract.project),
+            (Index::ContractsByBuyer, &contract.buyer),
+            (Index::ContractsBySupplier, &contract.supplier),
+            (Index::ContractsByFunder, &contract.funder),
+        ];
         for (index, from) in ends {
             if let Some(from) = from {
                 links.plain(index, from, &contract.code)?;

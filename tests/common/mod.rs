@@ -108,7 +108,8 @@ impl Binary {
             .unwrap();
         let mut line = String::new();
         BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-        let base = line.trim().strip_prefix("capgraph listening on ").unwrap_or_else(|| panic!("unexpected first line {line:?}")).to_owned();
+        let base =
+            line.trim().strip_prefix("capgraph listening on ").unwrap_or_else(|| panic!("unexpected first line {line:?}")).to_owned();
         Binary { child, server: Server { base } }
     }
 
@@ -180,7 +181,9 @@ pub fn hvps_in_source_text() -> Vec<HvpInText> {
     let end = lines.iter().position(|l| l.starts_with("In addition, countries continue")).unwrap();
     let titles: Vec<String> = lines[start..end]
         .iter()
-        .filter_map(|l| l.split_once(". ").filter(|(n, _)| n.chars().all(|c| c.is_ascii_digit()) && !n.is_empty()).map(|(_, t)| t.to_owned()))
+        .filter_map(|l| {
+            l.split_once(". ").filter(|(n, _)| n.chars().all(|c| c.is_ascii_digit()) && !n.is_empty()).map(|(_, t)| t.to_owned())
+        })
         .collect();
     titles
         .into_iter()

@@ -33,7 +33,14 @@ impl CapabilityArea {
         &self.0.description
     }
     /// Projects in this area, in code order.
-    async fn projects(&self, ctx: &Context<'_>, first: Option<i32>, after: Option<String>, last: Option<i32>, before: Option<String>) -> Result<Conn<Project>> {
+    async fn projects(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<Project>> {
         connection::linked::<model::Project, _>(ctx, Index::ProjectsByArea, &self.0.code, &PageArgs { first, after, last, before }).await
     }
     /// Remarks.

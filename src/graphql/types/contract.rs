@@ -4,7 +4,11 @@ use std::sync::Arc;
 
 use async_graphql::{Context, Object, Result, ID};
 
-use super::{citations, participant, values::{date, Citation, Money, PartialDate}, Nation, Organisation, Participant, Project};
+use super::{
+    citations, participant,
+    values::{date, Citation, Money, PartialDate},
+    Nation, Organisation, Participant, Project,
+};
 use crate::{
     graphql::{enums::ContractKind, loaders},
     model,

@@ -21,8 +21,8 @@ pub use organisation::Organisation;
 pub use project::{Participation, Project};
 pub use source::Source;
 pub use strategy::{Strategy, StrategyObjective};
-pub use values::{Citation, LineOfEffort, Milestone, Money, PartialDate};
 pub(crate) use values::citations;
+pub use values::{Citation, LineOfEffort, Milestone, Money, PartialDate};
 
 use super::{ids, loaders};
 use crate::model;
@@ -78,7 +78,8 @@ pub enum Participant {
 /// Resolves a participant code: nations and organisations share one code space (the fixture
 /// validation forbids clashes), so both are looked up in the same batch.
 pub async fn participant(ctx: &Context<'_>, code: &str) -> Result<Option<Participant>> {
-    let (nation, organisation) = futures_util::join!(loaders::one::<model::Nation>(ctx, code), loaders::one::<model::Organisation>(ctx, code));
+    let (nation, organisation) =
+        futures_util::join!(loaders::one::<model::Nation>(ctx, code), loaders::one::<model::Organisation>(ctx, code));
     Ok(match (nation?, organisation?) {
         (Some(nation), _) => Some(Participant::Nation(Nation(nation))),
         (None, Some(org)) => Some(Participant::Organisation(Organisation(org))),

@@ -4,7 +4,12 @@ use std::sync::Arc;
 
 use async_graphql::{Context, Object, Result, ID};
 
-use super::{citations, project::{projects_of, ParticipationConnection}, values::Citation, ProcurementContract};
+use super::{
+    citations,
+    project::{projects_of, ParticipationConnection},
+    values::Citation,
+    ProcurementContract,
+};
 use crate::{
     graphql::{
         connection::{self, Conn, PageArgs},
@@ -69,12 +74,38 @@ impl Nation {
         Ok(loaders::links(ctx, Index::ProjectsByParticipant, &self.0.code).await?.len())
     }
     /// Contracts it benefits from.
-    async fn contracts(&self, ctx: &Context<'_>, first: Option<i32>, after: Option<String>, last: Option<i32>, before: Option<String>) -> Result<Conn<ProcurementContract>> {
-        connection::linked::<model::ProcurementContract, _>(ctx, Index::ContractsByBeneficiary, &self.0.code, &PageArgs { first, after, last, before }).await
+    async fn contracts(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<ProcurementContract>> {
+        connection::linked::<model::ProcurementContract, _>(
+            ctx,
+            Index::ContractsByBeneficiary,
+            &self.0.code,
+            &PageArgs { first, after, last, before },
+        )
+        .await
     }
     /// Contracts and contributions it funds (Luxembourg's EUR 16.5 million for APSS).
-    async fn funded(&self, ctx: &Context<'_>, first: Option<i32>, after: Option<String>, last: Option<i32>, before: Option<String>) -> Result<Conn<ProcurementContract>> {
-        connection::linked::<model::ProcurementContract, _>(ctx, Index::ContractsByFunder, &self.0.code, &PageArgs { first, after, last, before }).await
+    async fn funded(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<ProcurementContract>> {
+        connection::linked::<model::ProcurementContract, _>(
+            ctx,
+            Index::ContractsByFunder,
+            &self.0.code,
+            &PageArgs { first, after, last, before },
+        )
+        .await
     }
     /// Remarks, e.g. when a nation is not named in the source texts.
     async fn note(&self) -> Option<&str> {

@@ -101,12 +101,38 @@ impl Organisation {
         projects_of(ctx, &self.0.code, role, PageArgs { first, after, last, before }).await
     }
     /// Contracts it placed as buyer.
-    async fn contracts_as_buyer(&self, ctx: &Context<'_>, first: Option<i32>, after: Option<String>, last: Option<i32>, before: Option<String>) -> Result<Conn<ProcurementContract>> {
-        connection::linked::<model::ProcurementContract, _>(ctx, Index::ContractsByBuyer, &self.0.code, &PageArgs { first, after, last, before }).await
+    async fn contracts_as_buyer(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<ProcurementContract>> {
+        connection::linked::<model::ProcurementContract, _>(
+            ctx,
+            Index::ContractsByBuyer,
+            &self.0.code,
+            &PageArgs { first, after, last, before },
+        )
+        .await
     }
     /// Contracts it won as supplier.
-    async fn contracts_as_supplier(&self, ctx: &Context<'_>, first: Option<i32>, after: Option<String>, last: Option<i32>, before: Option<String>) -> Result<Conn<ProcurementContract>> {
-        connection::linked::<model::ProcurementContract, _>(ctx, Index::ContractsBySupplier, &self.0.code, &PageArgs { first, after, last, before }).await
+    async fn contracts_as_supplier(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<ProcurementContract>> {
+        connection::linked::<model::ProcurementContract, _>(
+            ctx,
+            Index::ContractsBySupplier,
+            &self.0.code,
+            &PageArgs { first, after, last, before },
+        )
+        .await
     }
     /// Remarks.
     async fn note(&self) -> Option<&str> {

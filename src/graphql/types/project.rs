@@ -115,10 +115,7 @@ impl Project {
         self.0.milestones.iter().cloned().map(Milestone).collect()
     }
     /// Nations and organisations taking part, in the source's order.
-    async fn participants(
-        &self,
-        #[graphql(desc = "Only participants with this role.")] role: Option<Role>,
-    ) -> Vec<Participation> {
+    async fn participants(&self, #[graphql(desc = "Only participants with this role.")] role: Option<Role>) -> Vec<Participation> {
         let role = role.map(model::Role::from);
         self.0.participants.iter().filter(|p| role.is_none_or(|r| p.role == r)).cloned().map(Participation).collect()
     }
@@ -133,15 +130,31 @@ impl Project {
     }
     /// Strategies, policies and plans it implements, directly or through an objective.
     async fn strategies(&self, ctx: &Context<'_>) -> Result<Vec<Strategy>> {
-        let objectives = loaders::many::<model::StrategyObjective>(ctx, &self.0.objectives.iter().map(|l| l.objective.clone()).collect::<Vec<_>>()).await?;
-        let mut codes: Vec<String> = self.0.strategies.iter().map(|l| l.strategy.clone()).chain(objectives.iter().map(|o| o.strategy.clone())).collect();
+        let objectives =
+            loaders::many::<model::StrategyObjective>(ctx, &self.0.objectives.iter().map(|l| l.objective.clone()).collect::<Vec<_>>())
+                .await?;
+        let mut codes: Vec<String> =
+            self.0.strategies.iter().map(|l| l.strategy.clone()).chain(objectives.iter().map(|o| o.strategy.clone())).collect();
         codes.sort();
         codes.dedup();
         Ok(loaders::many::<model::Strategy>(ctx, &codes).await?.into_iter().map(Strategy).collect())
     }
     /// Contracts and funding that deliver it.
-    async fn contracts(&self, ctx: &Context<'_>, first: Option<i32>, after: Option<String>, last: Option<i32>, before: Option<String>) -> Result<Conn<ProcurementContract>> {
-        connection::linked::<model::ProcurementContract, _>(ctx, Index::ContractsByProject, &self.0.code, &PageArgs { first, after, last, before }).await
+    async fn contracts(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<ProcurementContract>> {
+        connection::linked::<model::ProcurementContract, _>(
+            ctx,
+            Index::ContractsByProject,
+            &self.0.code,
+            &PageArgs { first, after, last, before },
+        )
+        .await
     }
     /// Projects this one relates to, as the sources say.
     async fn related_projects(&self) -> Vec<RelatedProject> {

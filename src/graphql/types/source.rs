@@ -52,7 +52,14 @@ impl Source {
         self.0.note.as_deref()
     }
     /// The records that cite this document, in type and code order.
-    async fn cited_by(&self, ctx: &Context<'_>, first: Option<i32>, after: Option<String>, last: Option<i32>, before: Option<String>) -> Result<Conn<Node>> {
+    async fn cited_by(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<Node>> {
         let links = loaders::links(ctx, Index::CitationsBySource, &self.0.code).await?;
         let args = PageArgs { first, after, last, before };
         let w = connection::window(ctx, &args, links.len(), |i| links[i].to.clone())?;

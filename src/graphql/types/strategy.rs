@@ -4,7 +4,11 @@ use std::sync::Arc;
 
 use async_graphql::{Context, Object, Result, ID};
 
-use super::{citations, values::{date, Citation, LineOfEffort, PartialDate}, Project};
+use super::{
+    citations,
+    values::{date, Citation, LineOfEffort, PartialDate},
+    Project,
+};
 use crate::{
     graphql::{
         connection::{self, Conn, PageArgs},
@@ -64,8 +68,16 @@ impl Strategy {
         Ok(objectives.into_iter().map(StrategyObjective).collect())
     }
     /// Projects that implement it, directly or through one of its objectives.
-    async fn projects(&self, ctx: &Context<'_>, first: Option<i32>, after: Option<String>, last: Option<i32>, before: Option<String>) -> Result<Conn<Project>> {
-        connection::linked::<model::Project, _>(ctx, Index::ProjectsByStrategy, &self.0.code, &PageArgs { first, after, last, before }).await
+    async fn projects(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<Project>> {
+        connection::linked::<model::Project, _>(ctx, Index::ProjectsByStrategy, &self.0.code, &PageArgs { first, after, last, before })
+            .await
     }
     /// Where the sources disagree, or other remarks.
     async fn note(&self) -> Option<&str> {
@@ -108,8 +120,16 @@ impl StrategyObjective {
         Ok(loaders::one::<model::Strategy>(ctx, &self.0.strategy).await?.map(Strategy))
     }
     /// Projects that serve it.
-    async fn projects(&self, ctx: &Context<'_>, first: Option<i32>, after: Option<String>, last: Option<i32>, before: Option<String>) -> Result<Conn<Project>> {
-        connection::linked::<model::Project, _>(ctx, Index::ProjectsByObjective, &self.0.code, &PageArgs { first, after, last, before }).await
+    async fn projects(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Conn<Project>> {
+        connection::linked::<model::Project, _>(ctx, Index::ProjectsByObjective, &self.0.code, &PageArgs { first, after, last, before })
+            .await
     }
     /// Where the sources disagree (e.g. two wordings of the title), or other remarks.
     async fn note(&self) -> Option<&str> {
