@@ -2,7 +2,7 @@
 
 use std::{net::SocketAddr, path::PathBuf, time::Duration};
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{builder::BoolishValueParser, Args, Parser, Subcommand, ValueEnum};
 
 use crate::{
     graphql::{PageLimits, QueryLimits},
@@ -71,9 +71,49 @@ pub struct ServeArgs {
     /// Largest request body in bytes (larger gets HTTP 413).
     #[arg(long, env = "CAPGRAPH_MAX_BODY_BYTES", default_value_t = HttpLimits::default().body_bytes)]
     pub max_body_bytes: usize,
-    /// Per-request time limit in milliseconds.
+    /// Per-request time limit in milliseconds (HTTP 503 beyond).
     #[arg(long, env = "CAPGRAPH_REQUEST_TIMEOUT_MS", default_value_t = HttpLimits::default().timeout.as_millis() as u64)]
     pub request_timeout_ms: u64,
+    /// Most aliases (`a: field`) in one query document.
+    #[arg(long, env = "CAPGRAPH_MAX_ALIASES", default_value_t = QueryLimits::default().aliases)]
+    pub max_aliases: usize,
+    /// Most fields at the root of one operation.
+    #[arg(long, env = "CAPGRAPH_MAX_ROOT_FIELDS", default_value_t = QueryLimits::default().root_fields)]
+    pub max_root_fields: usize,
+    /// Most directives on one field.
+    #[arg(long, env = "CAPGRAPH_MAX_DIRECTIVES", default_value_t = QueryLimits::default().directives)]
+    pub max_directives: usize,
+    /// Longest query text, in characters.
+    #[arg(long, env = "CAPGRAPH_MAX_QUERY_CHARS", default_value_t = QueryLimits::default().query_chars)]
+    pub max_query_chars: usize,
+    /// Most tokens (names, punctuation, values) in the query text.
+    #[arg(long, env = "CAPGRAPH_MAX_TOKENS", default_value_t = QueryLimits::default().tokens)]
+    pub max_tokens: usize,
+    /// Size assumed, for complexity, of a list without a page size (`participants`, `nodes(ids:)` counts its ids).
+    #[arg(long, env = "CAPGRAPH_ASSUMED_LIST_SIZE", default_value_t = QueryLimits::default().list_size)]
+    pub assumed_list_size: usize,
+    /// Refuse introspection (`__schema`, `__type`); GraphiQL then cannot load the schema.
+    #[arg(long, env = "CAPGRAPH_DISABLE_INTROSPECTION", value_parser = BoolishValueParser::new())]
+    pub disable_introspection: bool,
+    /// Never suggest names ("did you mean …") in error messages.
+    #[arg(long, env = "CAPGRAPH_DISABLE_SUGGESTIONS", value_parser = BoolishValueParser::new())]
+    pub disable_suggestions: bool,
+    /// Origins allowed to call the API from a browser (CORS), comma-separated, or `*`; none by default.
+    #[arg(long, env = "CAPGRAPH_CORS_ORIGINS", value_delimiter = ',', value_parser = parse_origin)]
+    pub cors_origins: Vec<String>,
+}
+
+/// An origin for CORS: `*`, or `scheme://host[:port]` with no path.
+fn parse_origin(text: &str) -> Result<String, String> {
+    let text = text.trim();
+    if text == "*" {
+        return Ok(text.to_owned());
+    }
+    let rest = text.strip_prefix("https://").or_else(|| text.strip_prefix("http://"));
+    match rest {
+        Some(host) if !host.is_empty() && !host.contains('/') && text.bytes().all(|b| b.is_ascii_graphic()) => Ok(text.to_owned()),
+        _ => Err(format!("{text:?} is not an origin like https://example.org or http://localhost:3000 (or *)")),
+    }
 }
 
 impl Default for ServeArgs {
@@ -98,12 +138,25 @@ impl ServeArgs {
         QueryLimits {
             depth: self.max_depth,
             complexity: self.max_complexity,
+            aliases: self.max_aliases,
+            root_fields: self.max_root_fields,
+            directives: self.max_directives,
+            query_chars: self.max_query_chars,
+            tokens: self.max_tokens,
+            list_size: self.assumed_list_size,
             page: PageLimits { default: self.default_page_size, max: self.max_page_size },
+            introspection: !self.disable_introspection,
+            suggestions: !self.disable_suggestions,
         }
     }
 
     pub fn http_limits(&self) -> HttpLimits {
-        HttpLimits { body_bytes: self.max_body_bytes, batch: self.max_batch, timeout: Duration::from_millis(self.request_timeout_ms) }
+        HttpLimits {
+            body_bytes: self.max_body_bytes,
+            batch: self.max_batch,
+            timeout: Duration::from_millis(self.request_timeout_ms),
+            cors_origins: self.cors_origins.clone(),
+        }
     }
 }
 
@@ -114,5 +167,25 @@ mod tests {
     #[test]
     fn cli_is_well_formed() {
         super::Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn limits_parse_from_flags() {
+        use clap::Parser;
+        let cli = super::Cli::parse_from([
+            "capgraph",
+            "serve",
+            "--max-aliases",
+            "3",
+            "--disable-introspection",
+            "--cors-origins",
+            "https://a.example,http://localhost:3000",
+        ]);
+        let Some(super::Command::Serve(args)) = cli.command else { panic!("serve expected") };
+        assert_eq!(args.query_limits().aliases, 3);
+        assert!(!args.query_limits().introspection);
+        assert!(args.query_limits().suggestions);
+        assert_eq!(args.http_limits().cors_origins, ["https://a.example", "http://localhost:3000"]);
+        assert!(super::Cli::try_parse_from(["capgraph", "serve", "--cors-origins", "example.org/x"]).is_err());
     }
 }

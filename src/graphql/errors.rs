@@ -5,11 +5,36 @@
 //! - `INTERNAL`: something failed inside capgraph. It is logged once with its details; the
 //!   client sees only that it happened.
 //! "Not found" is not an error: single-record fields return `null`.
+//!
+//! Requests that break a limit or the protocol get one error (no `data`) with one of the codes
+//! below; the README's "Limits and security" section lists which limit gives which.
 
 use async_graphql::{Error, ErrorExtensions};
 
 pub const BAD_USER_INPUT: &str = "BAD_USER_INPUT";
 pub const INTERNAL: &str = "INTERNAL";
+
+// The query text and document (`src/graphql/validation.rs`).
+pub const GRAPHQL_PARSE_FAILED: &str = "GRAPHQL_PARSE_FAILED";
+pub const GRAPHQL_VALIDATION_FAILED: &str = "GRAPHQL_VALIDATION_FAILED";
+pub const OPERATION_RESOLUTION_FAILURE: &str = "OPERATION_RESOLUTION_FAILURE";
+pub const QUERY_TOO_LARGE: &str = "QUERY_TOO_LARGE";
+pub const TOKEN_LIMIT_EXCEEDED: &str = "TOKEN_LIMIT_EXCEEDED";
+pub const DEPTH_LIMIT_EXCEEDED: &str = "DEPTH_LIMIT_EXCEEDED";
+pub const COMPLEXITY_LIMIT_EXCEEDED: &str = "COMPLEXITY_LIMIT_EXCEEDED";
+pub const ALIAS_LIMIT_EXCEEDED: &str = "ALIAS_LIMIT_EXCEEDED";
+pub const ROOT_FIELD_LIMIT_EXCEEDED: &str = "ROOT_FIELD_LIMIT_EXCEEDED";
+pub const DIRECTIVE_LIMIT_EXCEEDED: &str = "DIRECTIVE_LIMIT_EXCEEDED";
+pub const INTROSPECTION_DISABLED: &str = "INTROSPECTION_DISABLED";
+
+// The HTTP request (`src/http/`).
+pub const BAD_REQUEST: &str = "BAD_REQUEST";
+pub const BATCH_TOO_LARGE: &str = "BATCH_TOO_LARGE";
+pub const PAYLOAD_TOO_LARGE: &str = "PAYLOAD_TOO_LARGE";
+pub const UNSUPPORTED_MEDIA_TYPE: &str = "UNSUPPORTED_MEDIA_TYPE";
+pub const METHOD_NOT_ALLOWED: &str = "METHOD_NOT_ALLOWED";
+pub const CSRF_BLOCKED: &str = "CSRF_BLOCKED";
+pub const TIMEOUT: &str = "TIMEOUT";
 
 pub fn bad_input(message: impl Into<String>) -> Error {
     Error::new(message).extend_with(|_, ext| ext.set("code", BAD_USER_INPUT))

@@ -1,14 +1,27 @@
 //! Per-request DataLoader over the store: records by code and links by index, batched, so a
 //! nested query reads the store a bounded number of times per level.
 
-use std::{collections::HashMap, hash::Hash, marker::PhantomData, sync::Arc};
+use std::{
+    collections::HashMap,
+    future::Future,
+    hash::Hash,
+    marker::PhantomData,
+    pin::Pin,
+    sync::{
+        atomic::{AtomicBool, Ordering},
+        Arc,
+    },
+    task::Poll,
+    time::Duration,
+};
 
 use async_graphql::{
     dataloader::{DataLoader, HashMapCache, Loader},
-    Context, Result,
+    BatchRequest, BatchResponse, Context, Result,
 };
+use tokio::sync::watch;
 
-use super::errors::internal;
+use super::{errors::internal, CapgraphSchema};
 use crate::store::{Index, Link, Store, StoreError, Stored};
 
 /// A record code, typed by the record it names.
@@ -77,13 +90,79 @@ impl Loader<LinksOf> for StoreLoader {
 
 pub type StoreDataLoader = DataLoader<StoreLoader, HashMapCache>;
 
-/// A fresh loader for one request: its cache and batches are never shared with another request.
-pub fn for_request(store: Arc<Store>) -> StoreDataLoader {
-    DataLoader::with_cache(StoreLoader(store), tokio::spawn, HashMapCache::default())
+/// Counts the settled polls of one request's execution. A batch of loads starts only after the
+/// poll in which its first key was asked for has settled: by then every sibling resolver of that
+/// level has asked for its keys too, so a level costs one store call however wide it is and
+/// however long registering its keys takes. (DataLoader's default wall-clock window splits wide
+/// levels into several batches whenever registering their keys outlasts it.)
+#[derive(Clone)]
+struct PollGate(Arc<watch::Sender<u64>>);
+
+/// Runs `inner`, advancing the gate after each poll that ends with the request really waiting.
+/// A poll that ends with a wake-up already pending does not count: that is `join_all` over a wide
+/// list yielding to the executor half-way (futures' `FuturesUnordered` does so every 32 futures),
+/// with the rest of the level's keys still to come in the next poll.
+struct Gated<F> {
+    inner: Pin<Box<F>>,
+    gate: PollGate,
 }
 
-fn loader<'a>(ctx: &'a Context<'_>) -> &'a StoreDataLoader {
-    ctx.data_unchecked::<Arc<StoreDataLoader>>()
+/// Forwards wake-ups and remembers that one happened.
+struct WakeFlag {
+    inner: std::task::Waker,
+    woken: AtomicBool,
+}
+
+impl std::task::Wake for WakeFlag {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+    fn wake_by_ref(self: &Arc<Self>) {
+        self.woken.store(true, Ordering::Release);
+        self.inner.wake_by_ref();
+    }
+}
+
+impl<F: Future> Future for Gated<F> {
+    type Output = F::Output;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> Poll<F::Output> {
+        let flag = Arc::new(WakeFlag { inner: cx.waker().clone(), woken: AtomicBool::new(false) });
+        let waker = std::task::Waker::from(flag.clone());
+        let result = self.inner.as_mut().poll(&mut std::task::Context::from_waker(&waker));
+        if result.is_pending() && !flag.woken.load(Ordering::Acquire) {
+            self.gate.0.send_modify(|polls| *polls += 1);
+        }
+        result
+    }
+}
+
+fn loader_for(store: Arc<Store>, gate: &PollGate) -> StoreDataLoader {
+    let gate = gate.0.clone();
+    let spawner = move |load: futures_util::future::BoxFuture<'static, ()>| {
+        let mut polls = gate.subscribe();
+        let asked_during = *polls.borrow_and_update();
+        tokio::spawn(async move {
+            // Err means the request is gone: nobody waits for this load any more.
+            if polls.wait_for(|n| *n > asked_during).await.is_ok() {
+                load.await;
+            }
+        })
+    };
+    DataLoader::with_cache(StoreLoader(store), spawner, HashMapCache::default()).delay(Duration::ZERO)
+}
+
+/// Executes one HTTP request's operations with a loader of their own: its cache and batches are
+/// never shared with another request.
+pub async fn execute(schema: &CapgraphSchema, store: Arc<Store>, request: BatchRequest) -> BatchResponse {
+    let gate = PollGate(Arc::new(watch::channel(0).0));
+    let request = request.data(Arc::new(loader_for(store, &gate)));
+    Gated { inner: Box::pin(schema.execute_batch(request)), gate }.await
+}
+
+fn loader<'a>(ctx: &'a Context<'_>) -> Result<&'a StoreDataLoader> {
+    // Only `execute` runs queries, and it always adds a loader: a missing one is a bug, not a panic.
+    ctx.data::<Arc<StoreDataLoader>>().map(Arc::as_ref).map_err(|_| internal("request has no store loader"))
 }
 
 pub fn store<'a>(ctx: &'a Context<'_>) -> &'a Arc<Store> {
@@ -92,17 +171,17 @@ pub fn store<'a>(ctx: &'a Context<'_>) -> &'a Arc<Store> {
 
 /// One record by code, or `None`.
 pub async fn one<T: Stored>(ctx: &Context<'_>, code: &str) -> Result<Option<Arc<T>>> {
-    loader(ctx).load_one(Code::<T>::new(code)).await.map_err(internal)
+    loader(ctx)?.load_one(Code::<T>::new(code)).await.map_err(internal)
 }
 
 /// Many records by code, in the order of `codes`, skipping unknown ones.
 pub async fn many<T: Stored>(ctx: &Context<'_>, codes: &[String]) -> Result<Vec<Arc<T>>> {
-    let found = loader(ctx).load_many(codes.iter().map(|c| Code::<T>::new(c.clone()))).await.map_err(internal)?;
+    let found = loader(ctx)?.load_many(codes.iter().map(|c| Code::<T>::new(c.clone()))).await.map_err(internal)?;
     Ok(codes.iter().filter_map(|code| found.get(&Code::new(code.clone())).cloned()).collect())
 }
 
 /// The links of one record through one index, in target-code order.
 pub async fn links(ctx: &Context<'_>, index: Index, from: &str) -> Result<Arc<Vec<Link>>> {
-    let found = loader(ctx).load_one(LinksOf(index, from.to_owned())).await.map_err(internal)?;
+    let found = loader(ctx)?.load_one(LinksOf(index, from.to_owned())).await.map_err(internal)?;
     Ok(found.unwrap_or_default())
 }

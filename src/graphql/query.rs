@@ -17,7 +17,13 @@ use crate::{
 };
 
 /// The entry points of the capability-cooperation graph.
-pub struct QueryRoot;
+#[derive(async_graphql::MergedObject, Default)]
+#[graphql(name = "Query")]
+pub struct QueryRoot(RecordQuery, super::search::SearchQuery, super::stats::StatsQuery);
+
+/// Lookups by id or code, and the filtered lists.
+#[derive(Default)]
+pub struct RecordQuery;
 
 /// Finds a record by code, or by name, acronym or alias in any case and with or without
 /// diacritics (`TUR`, `Türkiye`, `turkiye`, `Turkey`).
@@ -52,13 +58,24 @@ fn parse_date(argument: &str, text: &Option<String>) -> Result<Option<PartialDat
     text.as_deref().map(|t| t.parse::<PartialDate>().map_err(|e| bad_input(format!("{argument}: {e}")))).transpose()
 }
 
-/// Sorts by `key` in `direction`, ties broken by code ascending, so paging is stable.
-fn order<T: Record, K: Ord>(items: &mut [Arc<T>], direction: OrderDirection, key: impl Fn(&T) -> K) {
-    items.sort_by(|a, b| {
-        let by_key = key(a).cmp(&key(b));
-        let by_key = if direction == OrderDirection::Desc { by_key.reverse() } else { by_key };
-        by_key.then_with(|| a.code().cmp(b.code()))
+/// Sorts by `key` in `direction`, records without a key (undated, unvalued) last either way,
+/// ties broken by code ascending, so paging is stable.
+fn order<T: Record, K: Ord>(items: &mut [Arc<T>], direction: OrderDirection, key: impl Fn(&T) -> Option<K>) {
+    items.sort_by_cached_key(|r| {
+        let key = key(r);
+        let key = match direction {
+            OrderDirection::Asc => (key.is_none(), key.map(Either::Asc)),
+            OrderDirection::Desc => (key.is_none(), key.map(|k| Either::Desc(std::cmp::Reverse(k)))),
+        };
+        (key, r.code().to_owned())
     });
+}
+
+/// A sort key in either direction (one type, so `order` needs one sort call).
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+enum Either<K> {
+    Asc(K),
+    Desc(std::cmp::Reverse<K>),
 }
 
 fn page<T: Record, N: From<Arc<T>> + async_graphql::OutputType>(ctx: &Context<'_>, items: Vec<Arc<T>>, args: PageArgs) -> Result<Conn<N>> {
@@ -221,13 +238,8 @@ fn amount(argument: &str, text: &Option<String>) -> Result<Option<i128>> {
         .transpose()
 }
 
-/// Sort key that puts records without a value (undated, unvalued) after those with one.
-fn last_if_none<K: Ord>(key: Option<K>) -> (bool, Option<K>) {
-    (key.is_none(), key)
-}
-
-#[Object(name = "Query")]
-impl QueryRoot {
+#[Object]
+impl RecordQuery {
     /// Any record by its global id; `null` for an unknown or malformed id.
     async fn node(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Node>> {
         types::node(ctx, id.0).await
@@ -320,10 +332,10 @@ impl QueryRoot {
             .collect();
         let order_by = order_by.unwrap_or(ProjectOrder { field: ProjectOrderField::Name, direction: OrderDirection::Asc });
         match order_by.field {
-            ProjectOrderField::Name => order(&mut projects, order_by.direction, |p| fold(&p.name)),
-            ProjectOrderField::Code => order(&mut projects, order_by.direction, |p| p.code.clone()),
-            ProjectOrderField::Launched => order(&mut projects, order_by.direction, |p| last_if_none(p.launched.map(|l| l.start()))),
-            ProjectOrderField::ParticipantCount => order(&mut projects, order_by.direction, |p| p.participants.len()),
+            ProjectOrderField::Name => order(&mut projects, order_by.direction, |p| Some(fold(&p.name))),
+            ProjectOrderField::Code => order(&mut projects, order_by.direction, |p| Some(p.code.clone())),
+            ProjectOrderField::Launched => order(&mut projects, order_by.direction, |p| p.launched.map(|l| l.start())),
+            ProjectOrderField::ParticipantCount => order(&mut projects, order_by.direction, |p| Some(p.participants.len())),
         }
         page(ctx, projects, PageArgs { first, after, last, before })
     }
@@ -354,13 +366,13 @@ impl QueryRoot {
             .collect();
         let order_by = order_by.unwrap_or(NationOrder { field: NationOrderField::Name, direction: OrderDirection::Asc });
         match order_by.field {
-            NationOrderField::Name => order(&mut nations, order_by.direction, |n| fold(&n.name)),
-            NationOrderField::Code => order(&mut nations, order_by.direction, |n| n.code.clone()),
-            NationOrderField::NatoAccession => order(&mut nations, order_by.direction, |n| last_if_none(n.nato_accession)),
+            NationOrderField::Name => order(&mut nations, order_by.direction, |n| Some(fold(&n.name))),
+            NationOrderField::Code => order(&mut nations, order_by.direction, |n| Some(n.code.clone())),
+            NationOrderField::NatoAccession => order(&mut nations, order_by.direction, |n| n.nato_accession),
             NationOrderField::ProjectCount => {
                 let codes: Vec<String> = nations.iter().map(|n| n.code.clone()).collect();
                 let counts = loaders::store(ctx).links_many(Index::ProjectsByParticipant, &codes).map_err(super::errors::internal)?;
-                order(&mut nations, order_by.direction, |n| counts.get(&n.code).map_or(0, Vec::len));
+                order(&mut nations, order_by.direction, |n| Some(counts.get(&n.code).map_or(0, Vec::len)));
             }
         }
         page(ctx, nations, PageArgs { first, after, last, before })
@@ -378,7 +390,7 @@ impl QueryRoot {
     ) -> Result<Conn<Organisation>> {
         let kind = filter.and_then(|f| f.kind).map(model::OrganisationKind::from);
         let mut orgs: Vec<_> = all::<model::Organisation>(ctx)?.into_iter().filter(|o| kind.is_none_or(|k| o.kind == k)).collect();
-        order(&mut orgs, OrderDirection::Asc, |o| fold(&o.name));
+        order(&mut orgs, OrderDirection::Asc, |o| Some(fold(&o.name)));
         page(ctx, orgs, PageArgs { first, after, last, before })
     }
 
@@ -394,7 +406,7 @@ impl QueryRoot {
     ) -> Result<Conn<Strategy>> {
         let kind = filter.and_then(|f| f.kind).map(model::StrategyKind::from);
         let mut strategies: Vec<_> = all::<model::Strategy>(ctx)?.into_iter().filter(|s| kind.is_none_or(|k| s.kind == k)).collect();
-        order(&mut strategies, OrderDirection::Asc, |s| fold(&s.title));
+        order(&mut strategies, OrderDirection::Asc, |s| Some(fold(&s.title)));
         page(ctx, strategies, PageArgs { first, after, last, before })
     }
 
@@ -408,7 +420,7 @@ impl QueryRoot {
         before: Option<String>,
     ) -> Result<Conn<CapabilityArea>> {
         let mut areas = all::<model::CapabilityArea>(ctx)?;
-        order(&mut areas, OrderDirection::Asc, |a| fold(&a.name));
+        order(&mut areas, OrderDirection::Asc, |a| Some(fold(&a.name)));
         page(ctx, areas, PageArgs { first, after, last, before })
     }
 
@@ -463,11 +475,11 @@ impl QueryRoot {
             .collect();
         let order_by = order_by.unwrap_or(ContractOrder { field: ContractOrderField::Signed, direction: OrderDirection::Asc });
         match order_by.field {
-            ContractOrderField::Title => order(&mut contracts, order_by.direction, |c| fold(&c.title)),
-            ContractOrderField::Code => order(&mut contracts, order_by.direction, |c| c.code.clone()),
-            ContractOrderField::Signed => order(&mut contracts, order_by.direction, |c| last_if_none(c.signed.map(|s| s.start()))),
+            ContractOrderField::Title => order(&mut contracts, order_by.direction, |c| Some(fold(&c.title))),
+            ContractOrderField::Code => order(&mut contracts, order_by.direction, |c| Some(c.code.clone())),
+            ContractOrderField::Signed => order(&mut contracts, order_by.direction, |c| c.signed.map(|s| s.start())),
             ContractOrderField::Amount => {
-                order(&mut contracts, order_by.direction, |c| last_if_none(c.value.as_ref().map(|v| (v.currency.clone(), v.scaled()))))
+                order(&mut contracts, order_by.direction, |c| c.value.as_ref().map(|v| (v.currency.clone(), v.scaled())))
             }
         }
         page(ctx, contracts, PageArgs { first, after, last, before })

@@ -3,25 +3,33 @@
 pub mod graphiql;
 mod graphql;
 mod health;
+pub mod limits;
 
 use std::{sync::Arc, time::Duration};
 
-use axum::{extract::DefaultBodyLimit, http::StatusCode, routing::get, Router};
-use tower_http::{timeout::TimeoutLayer, trace::TraceLayer};
+use axum::{extract::DefaultBodyLimit, middleware, routing::get, Router};
+use tower::util::option_layer;
+use tower_http::{
+    catch_panic::CatchPanicLayer,
+    request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    trace::TraceLayer,
+};
 
 use crate::{graphql::CapgraphSchema, store::Store};
 
 /// Limits on requests, enforced before any GraphQL work.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct HttpLimits {
     pub body_bytes: usize,
     pub batch: usize,
     pub timeout: Duration,
+    /// Origins allowed by CORS (`*` for any); none by default.
+    pub cors_origins: Vec<String>,
 }
 
 impl Default for HttpLimits {
     fn default() -> Self {
-        HttpLimits { body_bytes: 256 * 1024, batch: 10, timeout: Duration::from_secs(10) }
+        HttpLimits { body_bytes: 256 * 1024, batch: 10, timeout: Duration::from_secs(10), cors_origins: Vec::new() }
     }
 }
 
@@ -37,9 +45,9 @@ pub struct AppState {
 
 /// The whole application as an axum router; tests serve it on a free port.
 pub fn router(state: AppState) -> Router {
-    let limits = state.limits;
+    let limits = state.limits.clone();
     Router::new()
-        .route("/graphql", get(graphql::execute).post(graphql::execute))
+        .route("/graphql", get(graphql::execute).post(graphql::execute).fallback(graphql::method_not_allowed))
         .merge(graphiql::router("/graphql"))
         .route("/schema.graphql", get(health::sdl))
         .route("/healthz", get(health::healthz))
@@ -47,6 +55,10 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(health::metrics))
         .with_state(state)
         .layer(DefaultBodyLimit::max(limits.body_bytes))
-        .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, limits.timeout))
-        .layer(TraceLayer::new_for_http())
+        .layer(middleware::from_fn_with_state(limits.timeout, limits::time_limit))
+        .layer(CatchPanicLayer::custom(limits::panic_response))
+        .layer(TraceLayer::new_for_http().make_span_with(limits::span_for))
+        .layer(option_layer(limits::cors(&limits.cors_origins)))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
 }

@@ -34,3 +34,54 @@ mod tests {
         assert_eq!(fold("the  Netherlands"), "the netherlands");
     }
 }
+
+/// Levenshtein distance, giving up (returning `max + 1`) once it must exceed `max`.
+pub fn edit_distance_within(a: &str, b: &str, max: usize) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    if a.len().abs_diff(b.len()) > max {
+        return max + 1;
+    }
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    let mut current = vec![0; b.len() + 1];
+    for (i, ca) in a.iter().enumerate() {
+        current[0] = i + 1;
+        let mut row_min = current[0];
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous[j] + usize::from(ca != cb);
+            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
+            row_min = row_min.min(current[j + 1]);
+        }
+        if row_min > max {
+            return max + 1;
+        }
+        std::mem::swap(&mut previous, &mut current);
+    }
+    previous[b.len()].min(max + 1)
+}
+
+/// Words too common to rank anything.
+pub const STOPWORDS: [&str; 14] = ["a", "an", "and", "as", "at", "by", "for", "from", "in", "of", "on", "the", "to", "with"];
+
+/// The folded words of `text` worth indexing or searching for.
+pub fn words(text: &str) -> impl Iterator<Item = String> {
+    fold(text).split(' ').filter(|w| !w.is_empty() && !STOPWORDS.contains(w)).map(str::to_owned).collect::<Vec<_>>().into_iter()
+}
+
+#[cfg(test)]
+mod distance_tests {
+    use super::{edit_distance_within, words};
+
+    #[test]
+    fn counts_edits_and_stops_early() {
+        assert_eq!(edit_distance_within("turkiye", "turkiye", 2), 0);
+        assert_eq!(edit_distance_within("lithuania", "lithuana", 2), 1);
+        assert_eq!(edit_distance_within("netherlands", "nehterlands", 2), 2);
+        assert_eq!(edit_distance_within("france", "germany", 2), 3);
+    }
+
+    #[test]
+    fn words_skip_stopwords() {
+        assert_eq!(words("The Network of CBRN Defence Facilities").collect::<Vec<_>>(), ["network", "cbrn", "defence", "facilities"]);
+    }
+}

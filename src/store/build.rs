@@ -2,7 +2,11 @@
 
 use std::collections::BTreeMap;
 
-use super::{codec, keys, Index, LinkMeta, StoreError, Stored};
+use super::{
+    codec, keys,
+    search::{self, Searchable},
+    Index, LinkMeta, StoreError, Stored,
+};
 use crate::model::{text::fold, Dataset, Record};
 
 /// Index entries collected before writing, so each tree is written in one batch.
@@ -20,11 +24,19 @@ impl Links {
     }
 }
 
+/// The lookup and search trees, filled by every type and written once at the end.
+#[derive(Default)]
+struct Batches {
+    lookup: sled::Batch,
+    terms: sled::Batch,
+    vocab: sled::Batch,
+}
+
 /// Writes one type's records, their lookup names and their citations.
-fn records<T: Stored>(
+fn records<T: Stored + Searchable>(
     db: &sled::Db,
     records: &[T],
-    lookup: &mut sled::Batch,
+    batches: &mut Batches,
     links: &mut Links,
     names: impl Fn(&T) -> Vec<&str>,
 ) -> Result<(), StoreError> {
@@ -32,6 +44,8 @@ fn records<T: Stored>(
     for record in records {
         batch.insert(record.code().as_bytes(), codec::encode(record)?);
         cite(links, record)?;
+        search::index(record, &mut batches.terms, &mut batches.vocab);
+        let lookup = &mut batches.lookup;
         for name in std::iter::once(record.code()).chain(names(record)) {
             lookup.insert(keys::lookup_key(T::TYPE_NAME, &fold(name)), record.code().as_bytes());
         }
@@ -49,19 +63,21 @@ fn cite<T: Record>(links: &mut Links, record: &T) -> Result<(), StoreError> {
 }
 
 pub(super) fn write(db: &sled::Db, data: &Dataset) -> Result<(), StoreError> {
-    let mut lookup = sled::Batch::default();
+    let mut batches = Batches::default();
     let mut links = Links::default();
-    records(db, &data.sources, &mut lookup, &mut links, |s| vec![s.title.as_str()])?;
-    records(db, &data.areas, &mut lookup, &mut links, |a| vec![a.name.as_str()])?;
-    records(db, &data.nations, &mut lookup, &mut links, |n| {
+    records(db, &data.sources, &mut batches, &mut links, |s| vec![s.title.as_str()])?;
+    records(db, &data.areas, &mut batches, &mut links, |a| vec![a.name.as_str()])?;
+    records(db, &data.nations, &mut batches, &mut links, |n| {
         std::iter::once(n.name.as_str()).chain(std::iter::once(n.alpha2.as_str())).chain(n.aliases.iter().map(String::as_str)).collect()
     })?;
-    records(db, &data.organisations, &mut lookup, &mut links, |o| std::iter::once(o.name.as_str()).chain(o.acronym.as_deref()).collect())?;
-    records(db, &data.projects, &mut lookup, &mut links, |p| std::iter::once(p.name.as_str()).chain(p.acronym.as_deref()).collect())?;
-    records(db, &data.strategies, &mut lookup, &mut links, |s| vec![s.title.as_str()])?;
-    records(db, &data.objectives, &mut lookup, &mut links, |_| vec![])?;
-    records(db, &data.contracts, &mut lookup, &mut links, |c| vec![c.title.as_str()])?;
-    db.open_tree(keys::trees::LOOKUP)?.apply_batch(lookup)?;
+    records(db, &data.organisations, &mut batches, &mut links, |o| std::iter::once(o.name.as_str()).chain(o.acronym.as_deref()).collect())?;
+    records(db, &data.projects, &mut batches, &mut links, |p| std::iter::once(p.name.as_str()).chain(p.acronym.as_deref()).collect())?;
+    records(db, &data.strategies, &mut batches, &mut links, |s| vec![s.title.as_str()])?;
+    records(db, &data.objectives, &mut batches, &mut links, |_| vec![])?;
+    records(db, &data.contracts, &mut batches, &mut links, |c| vec![c.title.as_str()])?;
+    db.open_tree(keys::trees::LOOKUP)?.apply_batch(batches.lookup)?;
+    db.open_tree(search::TERMS)?.apply_batch(batches.terms)?;
+    db.open_tree(search::VOCAB)?.apply_batch(batches.vocab)?;
 
     for project in &data.projects {
         for p in &project.participants {

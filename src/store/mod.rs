@@ -9,6 +9,7 @@
 mod build;
 pub mod codec;
 pub mod keys;
+pub mod search;
 
 use std::{
     collections::HashMap,

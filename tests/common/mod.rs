@@ -32,22 +32,26 @@ pub struct Server {
 /// The bundled fixtures served in-process, started once per test binary.
 pub fn shared() -> &'static Server {
     static SERVER: OnceLock<Server> = OnceLock::new();
-    SERVER.get_or_init(|| {
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
-            runtime.block_on(async move {
-                // The data directory lives as long as the process: the server never stops.
-                let data = tempfile::tempdir().unwrap().keep();
-                let args = capgraph::config::ServeArgs { data_dir: data, ..Default::default() };
-                let state = capgraph::open(&args, fixtures_dir()).expect("bundled fixtures open");
-                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-                tx.send(format!("http://{}", listener.local_addr().unwrap())).unwrap();
-                capgraph::serve(listener, state, std::future::pending()).await.unwrap();
-            });
+    SERVER.get_or_init(|| start(capgraph::config::ServeArgs::default()))
+}
+
+/// A server of its own (its own store and metrics), for tests that must not see other tests'
+/// traffic. `args.data_dir` is replaced by a fresh temporary directory.
+pub fn start(args: capgraph::config::ServeArgs) -> Server {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+        runtime.block_on(async move {
+            // The data directory lives as long as the process: the server never stops.
+            let data = tempfile::tempdir().unwrap().keep();
+            let args = capgraph::config::ServeArgs { data_dir: data, ..args };
+            let state = capgraph::open(&args, fixtures_dir()).expect("bundled fixtures open");
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            tx.send(format!("http://{}", listener.local_addr().unwrap())).unwrap();
+            capgraph::serve(listener, state, std::future::pending()).await.unwrap();
         });
-        Server { base: rx.recv_timeout(Duration::from_secs(60)).expect("server starts") }
-    })
+    });
+    Server { base: rx.recv_timeout(Duration::from_secs(60)).expect("server starts") }
 }
 
 impl Server {

@@ -1,6 +1,6 @@
 //! `Nation`: a NATO Ally or partner country.
 
-use std::sync::Arc;
+use std::{collections::BTreeMap, sync::Arc};
 
 use async_graphql::{Context, Object, Result, ID};
 
@@ -8,7 +8,7 @@ use super::{
     citations,
     project::{projects_of, ParticipationConnection},
     values::Citation,
-    ProcurementContract,
+    ProcurementContract, Project,
 };
 use crate::{
     graphql::{
@@ -22,6 +22,28 @@ use crate::{
 
 /// A NATO Ally or partner country.
 pub struct Nation(pub Arc<model::Nation>);
+
+/// Another nation and the projects it shares with a nation.
+pub struct Collaborator {
+    nation: Nation,
+    projects: Vec<Arc<model::Project>>,
+}
+
+#[Object]
+impl Collaborator {
+    /// The other nation.
+    async fn nation(&self) -> &Nation {
+        &self.nation
+    }
+    /// How many projects the two share.
+    async fn shared_project_count(&self) -> usize {
+        self.projects.len()
+    }
+    /// The projects they share, in code order.
+    async fn projects(&self) -> Vec<Project> {
+        self.projects.iter().cloned().map(Project).collect()
+    }
+}
 
 #[Object]
 impl Nation {
@@ -106,6 +128,32 @@ impl Nation {
             &PageArgs { first, after, last, before },
         )
         .await
+    }
+    /// The other nations ranked by the number of projects they share with this one (ties by code).
+    async fn collaborators(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "How many collaborators (default: the default page size).")] first: Option<i32>,
+    ) -> Result<Vec<Collaborator>> {
+        let args = PageArgs { first, ..PageArgs::default() };
+        let links = loaders::links(ctx, Index::ProjectsByParticipant, &self.0.code).await?;
+        let codes: Vec<String> = links.iter().map(|l| l.to.clone()).collect();
+        let projects = loaders::many::<model::Project>(ctx, &codes).await?;
+        let mut shared: BTreeMap<&str, Vec<Arc<model::Project>>> = BTreeMap::new();
+        for project in &projects {
+            for p in project.participants.iter().filter(|p| p.participant != self.0.code) {
+                shared.entry(&p.participant).or_default().push(project.clone());
+            }
+        }
+        // Participants include organisations: keep those that are nations.
+        let candidates: Vec<String> = shared.keys().map(|c| c.to_string()).collect();
+        let nations = loaders::many::<model::Nation>(ctx, &candidates).await?;
+        let mut ranked: Vec<Collaborator> =
+            nations.into_iter().map(|n| Collaborator { projects: shared.remove(n.code.as_str()).unwrap_or_default(), nation: Nation(n) }).collect();
+        ranked.sort_by(|a, b| b.projects.len().cmp(&a.projects.len()).then_with(|| a.nation.0.code.cmp(&b.nation.0.code)));
+        let w = connection::window(ctx, &args, ranked.len(), |i| ranked[i].nation.0.code.clone())?;
+        ranked.truncate(w.end);
+        Ok(ranked)
     }
     /// Remarks, e.g. when a nation is not named in the source texts.
     async fn note(&self) -> Option<&str> {

@@ -1,0 +1,162 @@
+//! HTTP protections around `/graphql`: body size, time limit, CSRF, CORS, request ids, panics.
+//!
+//! Every refusal is a GraphQL error body made by [`super::graphql::error_response`].
+
+use std::{any::Any, time::Duration};
+
+use axum::{
+    body::{Body, Bytes},
+    extract::{MatchedPath, Request, State},
+    http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode},
+    middleware::Next,
+    response::Response,
+};
+use futures_util::StreamExt;
+use tower_http::cors::{AllowOrigin, Any as AnyOrigin, CorsLayer};
+
+use super::graphql::error_response;
+use crate::graphql::errors as codes;
+
+pub const REQUEST_ID: &str = "x-request-id";
+
+/// Headers a browser cannot send cross-site without a CORS preflight: their presence proves the
+/// request is not a forged "simple" request (Apollo Server's CSRF prevention uses the same two).
+const PREFLIGHT_HEADERS: [&str; 2] = ["x-apollo-operation-name", "apollo-require-preflight"];
+
+/// Content types an HTML form (or a no-cors `fetch`) can send without a preflight.
+const SIMPLE_CONTENT_TYPES: [&str; 3] = ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data"];
+
+/// `type/subtype` of the request's content type, lower-cased; `None` when absent.
+pub fn content_type(headers: &HeaderMap) -> Option<String> {
+    let value = headers.get(header::CONTENT_TYPE)?;
+    let text = String::from_utf8_lossy(value.as_bytes());
+    Some(text.split(';').next().unwrap_or_default().trim().to_ascii_lowercase())
+}
+
+/// CSRF prevention in the manner of Apollo Server, adapted to a read-only API:
+///
+/// - a POST must prove it is not a forged simple request: a content type other than `text/plain`,
+///   `application/x-www-form-urlencoded` or `multipart/form-data` (GraphiQL and every GraphQL
+///   client send `application/json`), or a non-empty `x-apollo-operation-name` or
+///   `apollo-require-preflight` header;
+/// - a GET needs no such proof: capgraph has no mutations, no cookies and no authentication, so a
+///   forged GET can only run a public query whose answer the forging page cannot read (no CORS
+///   grant), at a cost the query limits bound, which the attacker could run directly anyway.
+pub fn check_csrf(method: &Method, headers: &HeaderMap) -> Result<(), Response> {
+    if method == Method::GET || method == Method::HEAD {
+        return Ok(());
+    }
+    if PREFLIGHT_HEADERS.iter().any(|name| headers.get(*name).is_some_and(|v| !v.is_empty())) {
+        return Ok(());
+    }
+    match content_type(headers) {
+        Some(ty) if !SIMPLE_CONTENT_TYPES.contains(&ty.as_str()) => Ok(()),
+        _ => Err(error_response(
+            StatusCode::BAD_REQUEST,
+            codes::CSRF_BLOCKED,
+            "This request has been blocked as a potential cross-site request forgery: send it with \
+             `content-type: application/json`, or with a non-empty `apollo-require-preflight` or \
+             `x-apollo-operation-name` header.",
+        )),
+    }
+}
+
+/// A POST body must be JSON (`application/json` or any `+json` type); no content type (allowed by
+/// a preflight header) is read as JSON too.
+pub fn check_content_type(headers: &HeaderMap) -> Result<(), Response> {
+    match content_type(headers) {
+        None => Ok(()),
+        Some(ty) if ty == "application/json" || ty.ends_with("+json") => Ok(()),
+        Some(ty) => Err(error_response(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            codes::UNSUPPORTED_MEDIA_TYPE,
+            format!("a POST body must be application/json, not {ty}"),
+        )),
+    }
+}
+
+fn too_large(limit: usize) -> Response {
+    error_response(StatusCode::PAYLOAD_TOO_LARGE, codes::PAYLOAD_TOO_LARGE, format!("the request body is larger than {limit} bytes"))
+}
+
+/// Reads the body, at most `limit` bytes: a larger declared length is refused before reading
+/// anything, a longer stream as soon as it passes the limit (HTTP 413 either way).
+pub async fn read_body(body: Body, headers: &HeaderMap, limit: usize) -> Result<Bytes, Response> {
+    let declared = headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|len| len > limit as u64) {
+        return Err(too_large(limit));
+    }
+    let mut buffer = Vec::with_capacity(declared.map_or(0, |len| len as usize));
+    let mut stream = body.into_data_stream();
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|err| {
+            error_response(StatusCode::BAD_REQUEST, codes::BAD_REQUEST, format!("the request body could not be read: {err}"))
+        })?;
+        if buffer.len() + chunk.len() > limit {
+            return Err(too_large(limit));
+        }
+        buffer.extend_from_slice(&chunk);
+    }
+    Ok(Bytes::from(buffer))
+}
+
+/// Middleware: a request that takes longer than the limit (reading its body included) gets
+/// HTTP 503 with a `TIMEOUT` error, and its work is dropped.
+pub async fn time_limit(State(limit): State<Duration>, request: Request, next: Next) -> Response {
+    match tokio::time::timeout(limit, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => {
+            tracing::warn!(limit_ms = limit.as_millis() as u64, "request timed out");
+            let message = format!("the request took longer than the server's limit of {} ms", limit.as_millis());
+            error_response(StatusCode::SERVICE_UNAVAILABLE, codes::TIMEOUT, message)
+        }
+    }
+}
+
+/// A panic while serving a request: logged (inside the request's span, so with its id), answered
+/// with HTTP 500 and no details.
+pub fn panic_response(panic: Box<dyn Any + Send + 'static>) -> Response {
+    let detail = panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or("(no message)");
+    tracing::error!(panic = detail, "a request panicked");
+    error_response(StatusCode::INTERNAL_SERVER_ERROR, codes::INTERNAL, "internal error")
+}
+
+/// The request id the request-id layer set (or the client sent).
+pub fn request_id(headers: &HeaderMap) -> Option<String> {
+    headers.get(REQUEST_ID).and_then(|v| v.to_str().ok()).map(str::to_owned)
+}
+
+/// The tracing span of one request: method, matched route and request id (never the query string,
+/// which may be long or private).
+pub fn span_for<B>(request: &axum::http::Request<B>) -> tracing::Span {
+    let route = request.extensions().get::<MatchedPath>().map_or_else(|| request.uri().path().to_owned(), |p| p.as_str().to_owned());
+    let id = request.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
+    tracing::info_span!("request", method = %request.method(), route = %route, request_id = %id)
+}
+
+/// CORS for the configured origins; `None` (no CORS headers at all) when there are none.
+pub fn cors(origins: &[String]) -> Option<CorsLayer> {
+    if origins.is_empty() {
+        return None;
+    }
+    let layer = CorsLayer::new()
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([
+            header::CONTENT_TYPE,
+            header::ACCEPT,
+            HeaderName::from_static(PREFLIGHT_HEADERS[0]),
+            HeaderName::from_static(PREFLIGHT_HEADERS[1]),
+            HeaderName::from_static(REQUEST_ID),
+        ])
+        .expose_headers([HeaderName::from_static(REQUEST_ID)])
+        .max_age(Duration::from_secs(600));
+    Some(if origins.iter().any(|o| o == "*") {
+        layer.allow_origin(AnyOrigin)
+    } else {
+        layer.allow_origin(AllowOrigin::list(origins.iter().filter_map(|o| HeaderValue::from_str(o).ok())))
+    })
+}

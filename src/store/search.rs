@@ -1,0 +1,234 @@
+//! The full-text search index: folded words → the records and fields they occur in.
+//!
+//! Keys of the `search/terms` tree are `word \0 Type:code \0 field`; `search/vocab` holds each
+//! distinct word once, so that misspelt words can be matched by edit distance against it.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use super::{keys, Store, StoreError};
+use crate::model::{
+    self,
+    text::{edit_distance_within, fold, words},
+    Record,
+};
+
+pub const TERMS: &str = "search/terms";
+pub const VOCAB: &str = "search/vocab";
+
+/// A field a record is searchable by, and how much a match there counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum Field {
+    Code,
+    Acronym,
+    Name,
+    Alias,
+    Title,
+    Purpose,
+    Description,
+    Statement,
+    Note,
+}
+
+impl Field {
+    pub fn name(self) -> &'static str {
+        match self {
+            Field::Code => "code",
+            Field::Acronym => "acronym",
+            Field::Name => "name",
+            Field::Alias => "aliases",
+            Field::Title => "title",
+            Field::Purpose => "purpose",
+            Field::Description => "description",
+            Field::Statement => "statement",
+            Field::Note => "statusNote",
+        }
+    }
+
+    fn parse(name: &str) -> Option<Field> {
+        [Field::Code, Field::Acronym, Field::Name, Field::Alias, Field::Title, Field::Purpose, Field::Description, Field::Statement, Field::Note]
+            .into_iter()
+            .find(|f| f.name() == name)
+    }
+
+    /// Acronym and name matches rank above matches in running text.
+    fn weight(self) -> f64 {
+        match self {
+            Field::Code | Field::Acronym => 10.0,
+            Field::Name | Field::Title => 8.0,
+            Field::Alias => 6.0,
+            Field::Statement | Field::Description => 2.0,
+            Field::Purpose | Field::Note => 1.0,
+        }
+    }
+}
+
+/// What a record offers to search.
+pub trait Searchable: Record {
+    fn search_fields(&self) -> Vec<(Field, &str)>;
+}
+
+impl Searchable for model::Project {
+    fn search_fields(&self) -> Vec<(Field, &str)> {
+        let mut fields = vec![(Field::Code, self.code.as_str()), (Field::Name, &self.name), (Field::Purpose, &self.purpose)];
+        fields.extend(self.acronym.as_deref().map(|a| (Field::Acronym, a)));
+        fields.extend(self.status_note.as_deref().map(|n| (Field::Note, n)));
+        fields
+    }
+}
+
+impl Searchable for model::Nation {
+    fn search_fields(&self) -> Vec<(Field, &str)> {
+        let mut fields = vec![(Field::Code, self.code.as_str()), (Field::Code, &self.alpha2), (Field::Name, &self.name)];
+        fields.extend(self.aliases.iter().map(|a| (Field::Alias, a.as_str())));
+        fields
+    }
+}
+
+impl Searchable for model::Organisation {
+    fn search_fields(&self) -> Vec<(Field, &str)> {
+        let mut fields = vec![(Field::Code, self.code.as_str()), (Field::Name, &self.name)];
+        fields.extend(self.acronym.as_deref().map(|a| (Field::Acronym, a)));
+        fields
+    }
+}
+
+impl Searchable for model::CapabilityArea {
+    fn search_fields(&self) -> Vec<(Field, &str)> {
+        vec![(Field::Code, &self.code), (Field::Name, &self.name), (Field::Description, &self.description)]
+    }
+}
+
+impl Searchable for model::Strategy {
+    fn search_fields(&self) -> Vec<(Field, &str)> {
+        let mut fields = vec![(Field::Code, self.code.as_str()), (Field::Title, &self.title), (Field::Description, &self.summary)];
+        fields.extend(self.aim.as_deref().map(|a| (Field::Description, a)));
+        fields
+    }
+}
+
+impl Searchable for model::StrategyObjective {
+    fn search_fields(&self) -> Vec<(Field, &str)> {
+        let mut fields = vec![(Field::Title, self.title.as_str()), (Field::Statement, &self.statement)];
+        for line in &self.lines_of_effort {
+            fields.extend([(Field::Statement, line.title.as_str()), (Field::Statement, &line.text)]);
+        }
+        fields
+    }
+}
+
+impl Searchable for model::ProcurementContract {
+    fn search_fields(&self) -> Vec<(Field, &str)> {
+        let mut fields = vec![(Field::Code, self.code.as_str()), (Field::Title, &self.title), (Field::Description, &self.description)];
+        fields.extend(self.item.as_deref().map(|i| (Field::Name, i)));
+        fields
+    }
+}
+
+impl Searchable for model::Source {
+    fn search_fields(&self) -> Vec<(Field, &str)> {
+        vec![(Field::Code, &self.code), (Field::Title, &self.title), (Field::Name, &self.publisher)]
+    }
+}
+
+/// Adds one record's words to the index batches.
+pub(super) fn index<T: Searchable>(record: &T, terms: &mut sled::Batch, vocab: &mut sled::Batch) {
+    let target = format!("{}:{}", T::TYPE_NAME, record.code());
+    for (field, text) in record.search_fields() {
+        for word in words(text) {
+            let mut key = keys::link_key(&word, &target);
+            key.push(0);
+            key.extend_from_slice(field.name().as_bytes());
+            terms.insert(key, &[]);
+            vocab.insert(word.as_bytes(), &[]);
+        }
+    }
+}
+
+/// One ranked search result.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hit {
+    pub type_name: String,
+    pub code: String,
+    pub score: f64,
+    /// The field whose match counted most.
+    pub field: Field,
+}
+
+/// How well a vocabulary word matches a query word: exact, prefix, or within a small edit distance.
+fn closeness(query: &str, word: &str) -> Option<f64> {
+    if word == query {
+        return Some(1.0);
+    }
+    if query.chars().count() >= 3 && word.starts_with(query) {
+        return Some(0.7);
+    }
+    let allowed = match query.chars().count() {
+        0..=3 => 0,
+        4..=7 => 1,
+        _ => 2,
+    };
+    (allowed > 0 && edit_distance_within(query, word, allowed) <= allowed).then_some(0.5)
+}
+
+impl Store {
+    /// Ranks records for `text`: every query word must match (exactly, as a prefix or nearly);
+    /// a word's best field counts, and a record named exactly by the whole text comes first.
+    pub fn search(&self, text: &str, limit: usize) -> Result<Vec<Hit>, StoreError> {
+        let query: Vec<String> = words(text).collect();
+        if query.is_empty() || limit == 0 {
+            return Ok(Vec::new());
+        }
+        let terms = self.db.open_tree(TERMS)?;
+        let vocab = self.db.open_tree(VOCAB)?;
+        let mut candidates: Vec<Vec<(String, f64)>> = vec![Vec::new(); query.len()];
+        for word in vocab.iter().keys() {
+            let word = String::from_utf8_lossy(&word?).into_owned();
+            for (i, q) in query.iter().enumerate() {
+                if let Some(score) = closeness(q, &word) {
+                    candidates[i].push((word.clone(), score));
+                }
+            }
+        }
+        // (type:code) → per query word: best (score, field)
+        let mut found: HashMap<String, Vec<Option<(f64, Field)>>> = HashMap::new();
+        let mut keys_read = 0;
+        for (i, words) in candidates.iter().enumerate() {
+            for (word, closeness) in words {
+                for entry in terms.scan_prefix(keys::link_prefix(word)) {
+                    let key = entry?.0;
+                    keys_read += 1;
+                    let rest = &key[word.len() + 1..];
+                    let Some(split) = rest.iter().position(|b| *b == 0) else { continue };
+                    let target = String::from_utf8_lossy(&rest[..split]).into_owned();
+                    let Some(field) = Field::parse(&String::from_utf8_lossy(&rest[split + 1..])) else { continue };
+                    let score = closeness * field.weight();
+                    let slot = &mut found.entry(target).or_insert_with(|| vec![None; query.len()])[i];
+                    if slot.is_none_or(|(best, _)| score > best) {
+                        *slot = Some((score, field));
+                    }
+                }
+            }
+        }
+        self.count_read(keys_read + 1);
+        let whole = fold(text);
+        let mut hits: Vec<Hit> = found
+            .into_iter()
+            .filter(|(_, per_word)| per_word.iter().all(Option::is_some))
+            .filter_map(|(target, per_word)| {
+                let (type_name, code) = target.split_once(':')?;
+                let best = per_word.iter().flatten().copied().fold((0.0, Field::Purpose), |a, b| if b.0 > a.0 { b } else { a });
+                let mut score: f64 = per_word.iter().flatten().map(|(s, _)| s).sum();
+                // The whole text naming the record exactly (code, name, acronym, alias) ranks it first.
+                if self.tree(keys::trees::LOOKUP).ok()?.get(keys::lookup_key(type_name, &whole)).ok()?.is_some_and(|c| c == code.as_bytes()) {
+                    score += 100.0;
+                }
+                Some(Hit { type_name: type_name.to_owned(), code: code.to_owned(), score, field: best.1 })
+            })
+            .collect();
+        hits.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.type_name.cmp(&b.type_name)).then_with(|| a.code.cmp(&b.code)));
+        hits.truncate(limit);
+        Ok(hits)
+    }
+}
