@@ -48,7 +48,10 @@ fn check(fixtures: &std::path::Path) -> anyhow::Result<()> {
 async fn serve(args: ServeArgs, fixtures: std::path::PathBuf) -> anyhow::Result<()> {
     let state = capgraph::open(&args, fixtures).context("cannot open the store")?;
     let info = state.store.info().clone();
-    tracing::info!(path = %info.path.display(), reused = info.reused, millis = info.open_millis as u64, "store ready");
+    let counts = state.store.counts().context("cannot count the stored records")?;
+    let counts = counts.iter().map(|(name, n)| format!("{n} {name}")).collect::<Vec<_>>().join(", ");
+    let how = if info.reused { "reused" } else { "rebuilt from the fixtures" };
+    tracing::info!(path = %info.path.display(), reused = info.reused, millis = info.open_millis as u64, %counts, "store {how}: {counts}");
     let listener = tokio::net::TcpListener::bind(args.listen).await.with_context(|| format!("cannot listen on {}", args.listen))?;
     let addr = listener.local_addr()?;
     tracing::info!(%addr, "serving GraphQL at http://{addr}/graphql and GraphiQL at http://{addr}/");

@@ -247,5 +247,5 @@ async fn health_and_readiness_report_the_store() {
     let ready: Value = shared().get("/readyz").await.json().await.unwrap();
     assert_eq!(ready["status"], "ready");
     let projects = common::read_json(&common::fixtures_dir(), "projects.json");
-    assert_eq!(ready["counts"]["projects"], projects.as_array().unwrap().len());
+    assert_eq!(ready["counts"]["Project"], projects.as_array().unwrap().len());
 }

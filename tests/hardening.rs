@@ -43,11 +43,8 @@ async fn answer(response: reqwest::Response) -> Answer {
 /// POSTs raw bytes as `application/json`, asking for plain JSON answers (so that GraphQL errors
 /// come with HTTP 200, as GraphQL-over-HTTP asks for `application/json`).
 async fn post_bytes(server: &Server, body: impl Into<reqwest::Body>) -> Answer {
-    let request = client()
-        .post(server.url("/graphql"))
-        .header("content-type", "application/json")
-        .header("accept", "application/json")
-        .body(body);
+    let request =
+        client().post(server.url("/graphql")).header("content-type", "application/json").header("accept", "application/json").body(body);
     answer(request.send().await.unwrap()).await
 }
 
@@ -193,7 +190,10 @@ async fn fragment_bombs_are_refused_quickly() {
     post_query(shared(), &query).await.expect(200, "COMPLEXITY_LIMIT_EXCEEDED");
     assert!(started.elapsed() < Duration::from_secs(2), "took {:?}", started.elapsed());
     // At the root, the same bomb is caught by the root-field count.
-    let root = query.replace(r#"{ project(code: "mus") { ...F0 } }"#, "{ ...F0 }").replace("on Project", "on Query").replace("{ code }", "{ __typename }");
+    let root = query
+        .replace(r#"{ project(code: "mus") { ...F0 } }"#, "{ ...F0 }")
+        .replace("on Project", "on Query")
+        .replace("{ code }", "{ __typename }");
     post_query(shared(), &root).await.expect(200, "ROOT_FIELD_LIMIT_EXCEEDED");
     assert_healthy(shared()).await;
 }
@@ -230,7 +230,8 @@ async fn huge_strings_and_numbers_are_client_errors() {
     let long = "x".repeat(200_000);
     post_query(shared(), &format!(r#"{{ project(code: "{long}") {{ code }} }}"#)).await.expect(200, "QUERY_TOO_LARGE");
     // As a variable it is just an unknown code.
-    let response = post_json(shared(), &json!({ "query": "query($c: String!) { project(code: $c) { code } }", "variables": { "c": long } })).await;
+    let response =
+        post_json(shared(), &json!({ "query": "query($c: String!) { project(code: $c) { code } }", "variables": { "c": long } })).await;
     assert_eq!((response.status, &response.body), (200, &json!({ "data": { "project": null } })));
     // Numbers: out of Int range, out of f64 range, fractional.
     post_query(shared(), "{ projects(first: 99999999999999999999999) { totalCount } }").await.expect(200, "GRAPHQL_VALIDATION_FAILED");
@@ -330,7 +331,11 @@ async fn stream_body(server: &Server, head: String, total: usize) -> (String, Va
     let send = tokio::spawn(async move {
         let chunk = vec![b' '; 64 * 1024];
         while counter.load(std::sync::atomic::Ordering::SeqCst) < total {
-            let framed = if chunked { [format!("{:x}\r\n", chunk.len()).into_bytes(), chunk.clone(), b"\r\n".to_vec()].concat() } else { chunk.clone() };
+            let framed = if chunked {
+                [format!("{:x}\r\n", chunk.len()).into_bytes(), chunk.clone(), b"\r\n".to_vec()].concat()
+            } else {
+                chunk.clone()
+            };
             if writer.write_all(&framed).await.is_err() {
                 break;
             }
@@ -350,7 +355,9 @@ async fn stream_body(server: &Server, head: String, total: usize) -> (String, Va
             }
             let text = String::from_utf8_lossy(&raw);
             if let Some((head, body)) = text.split_once("\r\n\r\n") {
-                let length = head.lines().find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse::<usize>().unwrap()));
+                let length = head
+                    .lines()
+                    .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse::<usize>().unwrap()));
                 if length.is_some_and(|n| body.len() >= n) {
                     break;
                 }
@@ -368,9 +375,8 @@ async fn stream_body(server: &Server, head: String, total: usize) -> (String, Va
 #[tokio::test]
 async fn a_50_mb_body_is_refused_without_being_read() {
     const SIZE: usize = 50 << 20;
-    let head = |framing: &str| {
-        format!("POST /graphql HTTP/1.1\r\nhost: {}\r\ncontent-type: application/json\r\n{framing}\r\n", address(shared()))
-    };
+    let head =
+        |framing: &str| format!("POST /graphql HTTP/1.1\r\nhost: {}\r\ncontent-type: application/json\r\n{framing}\r\n", address(shared()));
     // Declared length over the limit: refused on the headers.
     let (status, body, sent) = stream_body(shared(), head(&format!("content-length: {SIZE}\r\n")), SIZE).await;
     assert!(status.contains(" 413 "), "{status}");
@@ -390,7 +396,8 @@ async fn a_50_mb_body_is_refused_without_being_read() {
 async fn a_request_over_the_time_limit_gets_503() {
     let server = server_with(|a| a.request_timeout_ms = 300);
     // A body that never finishes arriving keeps the request open past the limit.
-    let head = format!("POST /graphql HTTP/1.1\r\nhost: {}\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{{", address(&server));
+    let head =
+        format!("POST /graphql HTTP/1.1\r\nhost: {}\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{{", address(&server));
     let started = Instant::now();
     let (status, body, _) = stream_body(&server, head, 0).await;
     assert!(status.contains(" 503 "), "{status}");
@@ -410,7 +417,13 @@ async fn csrf_prevention_blocks_simple_posts_only() {
             None => request,
         }
     };
-    for content_type in [None, Some("text/plain"), Some("application/x-www-form-urlencoded"), Some("multipart/form-data; boundary=x"), Some("TEXT/PLAIN; charset=utf-8")] {
+    for content_type in [
+        None,
+        Some("text/plain"),
+        Some("application/x-www-form-urlencoded"),
+        Some("multipart/form-data; boundary=x"),
+        Some("TEXT/PLAIN; charset=utf-8"),
+    ] {
         answer(post(content_type).send().await.unwrap()).await.expect(400, "CSRF_BLOCKED");
     }
     // A header that forces a preflight lets the request through (read as JSON when untyped).
@@ -419,7 +432,9 @@ async fn csrf_prevention_blocks_simple_posts_only() {
     let ok = answer(post(None).header("x-apollo-operation-name", "Q").send().await.unwrap()).await;
     assert_eq!(ok.body, json!({ "data": { "__typename": "Query" } }));
     // Not a simple request, but not JSON either.
-    answer(post(Some("text/plain")).header("apollo-require-preflight", "1").send().await.unwrap()).await.expect(415, "UNSUPPORTED_MEDIA_TYPE");
+    answer(post(Some("text/plain")).header("apollo-require-preflight", "1").send().await.unwrap())
+        .await
+        .expect(415, "UNSUPPORTED_MEDIA_TYPE");
     answer(post(Some("application/xml")).send().await.unwrap()).await.expect(415, "UNSUPPORTED_MEDIA_TYPE");
     // JSON posts (GraphiQL, curl -H 'content-type: application/json') and GETs need nothing more.
     let ok = answer(post(Some("application/json; charset=utf-8")).send().await.unwrap()).await;
@@ -435,9 +450,11 @@ async fn csrf_prevention_blocks_simple_posts_only() {
 
 #[tokio::test]
 async fn cors_allows_only_configured_origins() {
-    let origin_of = |answer: &reqwest::Response| answer.headers().get("access-control-allow-origin").map(|v| v.to_str().unwrap().to_owned());
+    let origin_of =
+        |answer: &reqwest::Response| answer.headers().get("access-control-allow-origin").map(|v| v.to_str().unwrap().to_owned());
     // None by default.
-    let response = client().get(shared().url("/graphql?query=%7B__typename%7D")).header("origin", "https://evil.example").send().await.unwrap();
+    let response =
+        client().get(shared().url("/graphql?query=%7B__typename%7D")).header("origin", "https://evil.example").send().await.unwrap();
     assert_eq!(origin_of(&response), None);
 
     let server = server_with(|a| a.cors_origins = vec!["https://app.example".into()]);
@@ -500,8 +517,8 @@ fn resident_kib() -> u64 {
 
 #[tokio::test]
 async fn concurrent_mixed_load_leaves_the_server_healthy() {
-    const CLIENTS: usize = 4;
-    const REQUESTS: usize = 500;
+    const CLIENTS: usize = 8;
+    const REQUESTS: usize = 250;
     let server = server_with(|_| {});
     let expected = post_query(&server, "{ projects(first: 5) { totalCount nodes { code participantCount } } }").await.body;
     assert!(expected.get("errors").is_none(), "{expected:#}");
@@ -519,7 +536,8 @@ async fn concurrent_mixed_load_leaves_the_server_healthy() {
                     match (i + c) % 5 {
                         0..=2 => {
                             valid += 1;
-                            let response = post_query(&server, "{ projects(first: 5) { totalCount nodes { code participantCount } } }").await;
+                            let response =
+                                post_query(&server, "{ projects(first: 5) { totalCount nodes { code participantCount } } }").await;
                             if response.status != 200 || response.body != expected {
                                 valid_failures += 1;
                             }
@@ -527,7 +545,13 @@ async fn concurrent_mixed_load_leaves_the_server_healthy() {
                         3 => post_query(&server, &deep_query(40)).await.expect(200, "DEPTH_LIMIT_EXCEEDED"),
                         _ => {
                             // The server may close the connection before the client has sent it all.
-                            if let Ok(response) = client().post(server.url("/graphql")).header("content-type", "application/json").body(oversized.clone()).send().await {
+                            if let Ok(response) = client()
+                                .post(server.url("/graphql"))
+                                .header("content-type", "application/json")
+                                .body(oversized.clone())
+                                .send()
+                                .await
+                            {
                                 assert_eq!(response.status(), 413);
                             }
                         }
@@ -536,7 +560,9 @@ async fn concurrent_mixed_load_leaves_the_server_healthy() {
                 (valid, valid_failures)
             }));
         }
-        let results = tokio::time::timeout(Duration::from_secs(240), futures_util::future::join_all(clients)).await.expect("the load test ends in time");
+        let results = tokio::time::timeout(Duration::from_secs(240), futures_util::future::join_all(clients))
+            .await
+            .expect("the load test ends in time");
         let (valid, failures) = results.into_iter().map(Result::unwrap).fold((0, 0), |(v, f), (v2, f2)| (v + v2, f + f2));
         assert_eq!(failures, 0, "{failures} of {valid} valid requests failed");
         rss.push(resident_kib());

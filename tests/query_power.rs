@@ -36,8 +36,11 @@ async fn project_filters_match_the_source_text() {
     assert!(data["all"]["totalCount"].as_u64().unwrap() as usize >= being);
 
     // The participant filter agrees with the text's participant lines for Austria.
-    let with_austria: BTreeSet<String> = hvps_in_source_text().into_iter().filter(|h| h.participants.iter().any(|p| p == "Austria")).map(|h| h.name).collect();
-    let data = shared().data(r#"{ projects(filter: { participant: "austria", kind: HIGH_VISIBILITY_PROJECT }) { nodes { name } } }"#, json!({})).await;
+    let with_austria: BTreeSet<String> =
+        hvps_in_source_text().into_iter().filter(|h| h.participants.iter().any(|p| p == "Austria")).map(|h| h.name).collect();
+    let data = shared()
+        .data(r#"{ projects(filter: { participant: "austria", kind: HIGH_VISIBILITY_PROJECT }) { nodes { name } } }"#, json!({}))
+        .await;
     let names: BTreeSet<String> = field(&data["projects"]["nodes"], "name").into_iter().map(str::to_owned).collect();
     assert_eq!(names, with_austria);
 }
@@ -54,8 +57,15 @@ async fn text_filter_and_unknown_area_error() {
 
 #[tokio::test]
 async fn ordering_is_total_and_reversible() {
-    let asc = shared().data(r#"{ projects(orderBy: { field: PARTICIPANT_COUNT }, first: 200) { nodes { code participantCount } } }"#, json!({})).await;
-    let desc = shared().data(r#"{ projects(orderBy: { field: PARTICIPANT_COUNT, direction: DESC }, first: 200) { nodes { code participantCount } } }"#, json!({})).await;
+    let asc = shared()
+        .data(r#"{ projects(orderBy: { field: PARTICIPANT_COUNT }, first: 200) { nodes { code participantCount } } }"#, json!({}))
+        .await;
+    let desc = shared()
+        .data(
+            r#"{ projects(orderBy: { field: PARTICIPANT_COUNT, direction: DESC }, first: 200) { nodes { code participantCount } } }"#,
+            json!({}),
+        )
+        .await;
     let counts: Vec<u64> = asc["projects"]["nodes"].as_array().unwrap().iter().map(|n| n["participantCount"].as_u64().unwrap()).collect();
     assert!(counts.windows(2).all(|w| w[0] <= w[1]));
     let top = &desc["projects"]["nodes"][0];
@@ -80,7 +90,9 @@ async fn nation_filters_and_ordering() {
     let data = shared().data(r#"{ nations(filter: { participatesIn: "MUS" }, first: 100) { totalCount } }"#, json!({})).await;
     assert_eq!(data["nations"]["totalCount"], mus.participants.len());
 
-    let data = shared().data(r#"{ nations(orderBy: { field: NATO_ACCESSION, direction: DESC }, first: 2) { nodes { code natoAccession } } }"#, json!({})).await;
+    let data = shared()
+        .data(r#"{ nations(orderBy: { field: NATO_ACCESSION, direction: DESC }, first: 2) { nodes { code natoAccession } } }"#, json!({}))
+        .await;
     assert_eq!(data["nations"]["nodes"], json!([{ "code": "SWE", "natoAccession": 2024 }, { "code": "FIN", "natoAccession": 2023 }]));
 }
 
@@ -91,23 +103,40 @@ async fn contract_filters_compare_exact_amounts_within_a_currency() {
                    nspa: contracts(filter: { buyer: "NATO Support and Procurement Agency" }) { totalCount }
                    lux: contracts(filter: { project: "APSS" }) { nodes { value { amount currency } funder { ... on Nation { code } } } } }"#, json!({}))
         .await;
-    assert_eq!(data["big"]["nodes"][0]["value"], json!({ "amount": "700000000", "currency": "USD", "approximate": true }), "nearly USD 700 million");
+    assert_eq!(
+        data["big"]["nodes"][0]["value"],
+        json!({ "amount": "700000000", "currency": "USD", "approximate": true }),
+        "nearly USD 700 million"
+    );
     let nspa = fixture("contracts.json").iter().filter(|c| c["buyer"] == "NSPA").count();
     assert_eq!(data["nspa"]["totalCount"], nspa);
-    assert_eq!(data["lux"]["nodes"][0], json!({ "value": { "amount": "16500000", "currency": "EUR" }, "funder": { "code": "LUX" } }), "Luxembourg's EUR 16.5 million");
+    assert_eq!(
+        data["lux"]["nodes"][0],
+        json!({ "value": { "amount": "16500000", "currency": "EUR" }, "funder": { "code": "LUX" } }),
+        "Luxembourg's EUR 16.5 million"
+    );
     let response = shared().post(r#"{ contracts(filter: { minAmount: "1e6" }) { totalCount } }"#, json!({})).await;
     assert_eq!(error_code(&response), "BAD_USER_INPUT");
 }
 
 #[tokio::test]
 async fn search_forgives_case_diacritics_and_misspellings_and_ranks_names_first() {
-    for (text, typename, code) in [("turkiye", "Nation", "TUR"), ("Lithuana", "Nation", "LTU"), ("nehterlands", "Nation", "NLD"), ("mawi", "Project", "mawi"), ("rotorcraft", "Project", "ngrc"), ("commercial space", "Strategy", "commercial-space-strategy")] {
+    for (text, typename, code) in [
+        ("turkiye", "Nation", "TUR"),
+        ("Lithuana", "Nation", "LTU"),
+        ("nehterlands", "Nation", "NLD"),
+        ("mawi", "Project", "mawi"),
+        ("rotorcraft", "Project", "ngrc"),
+        ("commercial space", "Strategy", "commercial-space-strategy"),
+    ] {
         let data = shared().data("query($t: String!) { search(text: $t, first: 5) { score matchedField node { __typename ... on Nation { code } ... on Project { code } ... on Strategy { code } } } }", json!({ "t": text })).await;
         let top = &data["search"][0];
         assert_eq!((top["node"]["__typename"].as_str(), top["node"]["code"].as_str()), (Some(typename), Some(code)), "{text}: {data}");
     }
     // An acronym match outranks mentions in running text.
-    let data = shared().data(r#"{ search(text: "NSPA", first: 10) { matchedField node { __typename ... on Organisation { code } } } }"#, json!({})).await;
+    let data = shared()
+        .data(r#"{ search(text: "NSPA", first: 10) { matchedField node { __typename ... on Organisation { code } } } }"#, json!({}))
+        .await;
     assert_eq!(data["search"][0]["node"]["code"], "NSPA");
     assert_ne!(data["search"][0]["matchedField"], "purpose");
     let hits = data["search"].as_array().unwrap();
@@ -143,14 +172,17 @@ async fn stats_agree_with_the_fixtures() {
 #[tokio::test]
 async fn collaborators_rank_nations_by_shared_projects() {
     let projects = fixture("projects.json");
-    let data = shared().data(r#"{ nation(code: "FRA") { collaborators(first: 5) { nation { code } sharedProjectCount projects { code } } } }"#, json!({})).await;
+    let data = shared()
+        .data(r#"{ nation(code: "FRA") { collaborators(first: 5) { nation { code } sharedProjectCount projects { code } } } }"#, json!({}))
+        .await;
     let collaborators = data["nation"]["collaborators"].as_array().unwrap();
     assert_eq!(collaborators.len(), 5);
     let has = |p: &Value, code: &str| p["participants"].as_array().unwrap().iter().any(|x| x["participant"] == code);
     let mut previous = u64::MAX;
     for c in collaborators {
         let other = c["nation"]["code"].as_str().unwrap();
-        let expected: BTreeSet<&str> = projects.iter().filter(|p| has(p, "FRA") && has(p, other)).map(|p| p["code"].as_str().unwrap()).collect();
+        let expected: BTreeSet<&str> =
+            projects.iter().filter(|p| has(p, "FRA") && has(p, other)).map(|p| p["code"].as_str().unwrap()).collect();
         let listed: BTreeSet<&str> = field(&c["projects"], "code").into_iter().collect();
         assert_eq!(listed, expected, "France and {other}");
         let count = c["sharedProjectCount"].as_u64().unwrap();

@@ -1,10 +1,13 @@
 //! The GraphQL schema: types wrapping stored records, the root query, connections and loaders.
 
+pub mod cache;
 pub mod connection;
 pub mod enums;
 pub mod errors;
+pub mod execute;
 pub mod ids;
 pub mod loaders;
+pub mod ordered;
 pub mod query;
 pub mod search;
 pub mod stats;
@@ -77,6 +80,8 @@ pub fn schema(store: Arc<Store>, limits: QueryLimits) -> CapgraphSchema {
     let mut builder = builder()
         .data(store)
         .data(limits.page)
+        // First, so that the limits check the document before it adds its `__typename`s.
+        .extension(ordered::ResponseOrder)
         .extension(validation::Limits::new(limits, model))
         // async-graphql's own fragment-recursion guard, kept above what the depth limit allows.
         .limit_recursive_depth(validation::nesting_limit(limits.depth));

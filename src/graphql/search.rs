@@ -66,7 +66,8 @@ impl SearchQuery {
             return Err(bad_input(format!("`first` must be between 0 and {max}, got {first}")));
         }
         let hits = loaders::store(ctx).search(&text, first as usize).map_err(internal)?;
-        let nodes = futures_util::future::try_join_all(hits.iter().map(|h| types::node(ctx, super::ids::encode(&h.type_name, &h.code).0))).await?;
+        let nodes =
+            futures_util::future::try_join_all(hits.iter().map(|h| types::node(ctx, super::ids::encode(&h.type_name, &h.code).0))).await?;
         Ok(hits
             .into_iter()
             .zip(nodes)

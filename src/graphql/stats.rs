@@ -126,7 +126,12 @@ impl Stats {
         }
         Ok(totals
             .into_iter()
-            .map(|(currency, (sum, contract_count, approximate))| CurrencyTotal { currency, amount: format_decimal(sum), contract_count, approximate })
+            .map(|(currency, (sum, contract_count, approximate))| CurrencyTotal {
+                currency,
+                amount: format_decimal(sum),
+                contract_count,
+                approximate,
+            })
             .collect())
     }
 }

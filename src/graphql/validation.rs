@@ -34,8 +34,8 @@ use async_graphql::{
     parser::{
         parse_query, parse_schema,
         types::{
-            BaseType, DocumentOperations, ExecutableDocument, Field, OperationDefinition, Selection, SelectionSet, Type,
-            TypeKind, TypeSystemDefinition,
+            BaseType, DocumentOperations, ExecutableDocument, Field, OperationDefinition, Selection, SelectionSet, Type, TypeKind,
+            TypeSystemDefinition,
         },
     },
     ErrorExtensionValues, Pos, Positioned, Request, Response, ServerError, ServerResult, Value as ConstValue, Variables,
@@ -271,9 +271,7 @@ pub fn scan(query: &str, max_tokens: usize, max_nesting: usize) -> Result<(), Se
             b'-' | b'0'..=b'9' => {
                 i += 1;
                 while i < len
-                    && (b[i].is_ascii_alphanumeric()
-                        || b[i] == b'.'
-                        || ((b[i] == b'+' || b[i] == b'-') && matches!(b[i - 1], b'e' | b'E')))
+                    && (b[i].is_ascii_alphanumeric() || b[i] == b'.' || ((b[i] == b'+' || b[i] == b'-') && matches!(b[i - 1], b'e' | b'E')))
                 {
                     i += 1;
                 }
@@ -523,9 +521,7 @@ fn select_operation<'d>(
         (DocumentOperations::Single(_), Some(name)) => Err(unknown(name)),
         (DocumentOperations::Single(operation), None) => Ok(operation),
         (DocumentOperations::Multiple(operations), Some(name)) => operations.get(name).ok_or_else(|| unknown(name)),
-        (DocumentOperations::Multiple(operations), None) if operations.len() == 1 => {
-            operations.values().next().ok_or_else(|| unknown(""))
-        }
+        (DocumentOperations::Multiple(operations), None) if operations.len() == 1 => operations.values().next().ok_or_else(|| unknown("")),
         (DocumentOperations::Multiple(_), None) => Err(coded(
             codes::OPERATION_RESOLUTION_FAILURE,
             "The document has several operations: `operationName` must say which one to run.",
@@ -584,7 +580,11 @@ pub fn check_document(
     let cost = coster.selection_set(&operation.node.selection_set.node, root_type);
 
     if let (false, Some(pos)) = (limits.introspection, cost.introspection) {
-        return Err(coded(codes::INTROSPECTION_DISABLED, "introspection is disabled on this server; the SDL is at /schema.graphql", Some(pos)));
+        return Err(coded(
+            codes::INTROSPECTION_DISABLED,
+            "introspection is disabled on this server; the SDL is at /schema.graphql",
+            Some(pos),
+        ));
     }
     if cost.top_fields > limits.root_fields {
         let message = format!("the operation selects {} root fields; at most {} are allowed", cost.top_fields, limits.root_fields);
@@ -757,7 +757,12 @@ impl Extension for LimitsExtension {
         response
     }
 
-    async fn prepare_request(&self, ctx: &ExtensionContext<'_>, mut request: Request, next: NextPrepareRequest<'_>) -> ServerResult<Request> {
+    async fn prepare_request(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        mut request: Request,
+        next: NextPrepareRequest<'_>,
+    ) -> ServerResult<Request> {
         let document = check_request(&self.limits, &self.model, &request.query, request.operation_name.as_deref(), &request.variables)?;
         request.set_parsed_query(document);
         next.run(ctx, request).await
@@ -825,6 +830,12 @@ mod tests {
             let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/queries").join(file);
             let query = std::fs::read_to_string(path).unwrap();
             check(&query, serde_json::json!({})).unwrap_or_else(|e| panic!("{file}: {}", e.message));
+            // GraphiQL's query is 15 levels deep (`__schema types fields args type` and 9 `ofType`s
+            // with their leaves): the default of 16 leaves one level of room.
+            let document = parse_query(&query).unwrap();
+            let depth = |depth| QueryLimits { depth, ..QueryLimits::default() };
+            let fits = |limits: QueryLimits| check_document(&limits, &model(), &document, None, &Variables::default()).is_ok();
+            assert!(fits(depth(15)) && !fits(depth(14)), "{file}");
         }
     }
 
@@ -833,7 +844,10 @@ mod tests {
         let deep = format!("{{ {}__typename{} }}", "project(code: \"x\") { relatedProjects { project { ".repeat(6), " } } }".repeat(6));
         assert_eq!(code(&deep), "DEPTH_LIMIT_EXCEEDED");
         assert_eq!(code(&format!("{}{}", "{".repeat(40), "}".repeat(40))), "DEPTH_LIMIT_EXCEEDED");
-        assert_eq!(code(&format!("{{ {} }}", (0..31).map(|i| format!("a{i}: __typename")).collect::<Vec<_>>().join(" "))), "ALIAS_LIMIT_EXCEEDED");
+        assert_eq!(
+            code(&format!("{{ {} }}", (0..31).map(|i| format!("a{i}: __typename")).collect::<Vec<_>>().join(" "))),
+            "ALIAS_LIMIT_EXCEEDED"
+        );
         assert_eq!(code(&format!("{{ {} }}", "__typename ".repeat(21))), "ROOT_FIELD_LIMIT_EXCEEDED");
         assert_eq!(code(&format!("{{ __typename {} }}", "@skip(if: false) ".repeat(6))), "DIRECTIVE_LIMIT_EXCEEDED");
         assert_eq!(code(&format!("{{ __typename }} # {}", "x".repeat(40_000))), "QUERY_TOO_LARGE");
@@ -855,7 +869,8 @@ mod tests {
 
     #[test]
     fn variables_are_checked_against_their_types() {
-        let query = "query($c: String!, $f: ProjectFilter, $n: Int) { project(code: $c) { code } projects(filter: $f, first: $n) { totalCount } }";
+        let query =
+            "query($c: String!, $f: ProjectFilter, $n: Int) { project(code: $c) { code } projects(filter: $f, first: $n) { totalCount } }";
         let bad = |vars: serde_json::Value| check(query, vars).err().map(|e| e.message).unwrap_or_default();
         assert!(check(query, serde_json::json!({ "c": "mus", "f": { "status": ["ESTABLISHED"] }, "n": 3 })).is_ok());
         assert!(bad(serde_json::json!({ "c": 5 })).contains("$c"));

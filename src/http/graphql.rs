@@ -153,3 +153,35 @@ fn operation(value: Json, index: Option<usize>) -> Result<Request, axum::respons
     }
     Ok(request)
 }
+
+#[cfg(test)]
+mod tests {
+    use async_graphql::{ServerError, Value};
+
+    use super::*;
+
+    #[test]
+    fn internal_errors_get_the_request_id_and_others_do_not() {
+        let coded = |code: &str| {
+            let mut error = ServerError::new("x", None);
+            error.extensions.get_or_insert_with(Default::default).set("code", code);
+            error
+        };
+        let mut response = BatchResponse::Single(async_graphql::Response::from_errors(vec![coded("INTERNAL"), coded("BAD_USER_INPUT")]));
+        tag_internal_errors(&mut response, "req-1");
+        let BatchResponse::Single(response) = response else { unreachable!() };
+        let id = |i: usize| response.errors[i].extensions.as_ref().and_then(|e| e.get("requestId")).cloned();
+        assert_eq!(id(0), Some(Value::from("req-1")));
+        assert_eq!(id(1), None);
+    }
+
+    #[test]
+    fn request_bodies_are_read_strictly() {
+        assert!(from_json(br#"{"query": "{ a }", "operationName": "", "variables": null}"#).is_ok());
+        assert!(matches!(from_json(br#"[{"query": "{ a }"}, {"query": "{ b }"}]"#), Ok(BatchRequest::Batch(b)) if b.len() == 2));
+        for bad in [&b"[]"[..], b"{}", b"{\"query\": null}", b"{\"query\": \"{ a }\", \"variables\": \"{}\"}", b"42", b"\xff"] {
+            let response = from_json(bad).err().unwrap_or_else(|| panic!("{:?} must be refused", String::from_utf8_lossy(bad)));
+            assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+        }
+    }
+}

@@ -4,32 +4,19 @@ use axum::{extract::State, http::header, response::IntoResponse, Json};
 use serde_json::json;
 
 use super::AppState;
-use crate::{model, store::Stored};
 
 pub async fn healthz() -> &'static str {
     "ok\n"
 }
 
-fn count<T: Stored>(app: &AppState) -> usize {
-    app.store.count::<T>().unwrap_or(0)
-}
-
 /// Ready once the store is open (the server only listens after that); says what it holds.
 pub async fn readyz(State(app): State<AppState>) -> impl IntoResponse {
     let info = app.store.info();
+    let counts = app.store.counts().unwrap_or_default();
     Json(json!({
         "status": "ready",
         "store": { "reused": info.reused, "digest": info.digest, "format": info.format },
-        "counts": {
-            "projects": count::<model::Project>(&app),
-            "nations": count::<model::Nation>(&app),
-            "organisations": count::<model::Organisation>(&app),
-            "capabilityAreas": count::<model::CapabilityArea>(&app),
-            "strategies": count::<model::Strategy>(&app),
-            "objectives": count::<model::StrategyObjective>(&app),
-            "contracts": count::<model::ProcurementContract>(&app),
-            "sources": count::<model::Source>(&app),
-        }
+        "counts": counts,
     }))
 }
 

@@ -116,11 +116,8 @@ pub async fn time_limit(State(limit): State<Duration>, request: Request, next: N
 /// A panic while serving a request: logged (inside the request's span, so with its id), answered
 /// with HTTP 500 and no details.
 pub fn panic_response(panic: Box<dyn Any + Send + 'static>) -> Response {
-    let detail = panic
-        .downcast_ref::<String>()
-        .map(String::as_str)
-        .or_else(|| panic.downcast_ref::<&str>().copied())
-        .unwrap_or("(no message)");
+    let detail =
+        panic.downcast_ref::<String>().map(String::as_str).or_else(|| panic.downcast_ref::<&str>().copied()).unwrap_or("(no message)");
     tracing::error!(panic = detail, "a request panicked");
     error_response(StatusCode::INTERNAL_SERVER_ERROR, codes::INTERNAL, "internal error")
 }
@@ -159,4 +156,38 @@ pub fn cors(origins: &[String]) -> Option<CorsLayer> {
     } else {
         layer.allow_origin(AllowOrigin::list(origins.iter().filter_map(|o| HeaderValue::from_str(o).ok())))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::{body::to_bytes, routing::get, Router};
+    use tower::ServiceExt;
+    use tower_http::catch_panic::CatchPanicLayer;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn a_panic_becomes_a_500_with_a_graphql_error_and_no_details() {
+        let app = Router::new()
+            .route("/", get(|| async { panic!("secret detail") as &'static str }))
+            .layer(CatchPanicLayer::custom(panic_response));
+        let response = app.oneshot(axum::http::Request::new(Body::empty())).await.unwrap();
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let body = to_bytes(response.into_body(), 1 << 16).await.unwrap();
+        let body: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(body, serde_json::json!({ "errors": [{ "message": "internal error", "extensions": { "code": "INTERNAL" } }] }));
+    }
+
+    #[test]
+    fn only_simple_posts_without_a_preflight_header_are_csrf() {
+        let headers = |pairs: &[(&'static str, &'static str)]| {
+            pairs.iter().map(|(k, v)| (HeaderName::from_static(k), HeaderValue::from_static(v))).collect::<HeaderMap>()
+        };
+        assert!(check_csrf(&Method::POST, &headers(&[])).is_err());
+        assert!(check_csrf(&Method::POST, &headers(&[("content-type", "text/plain;charset=UTF-8")])).is_err());
+        assert!(check_csrf(&Method::POST, &headers(&[("content-type", "application/json")])).is_ok());
+        assert!(check_csrf(&Method::POST, &headers(&[("apollo-require-preflight", "")])).is_err(), "empty does not count");
+        assert!(check_csrf(&Method::POST, &headers(&[("x-apollo-operation-name", "Q")])).is_ok());
+        assert!(check_csrf(&Method::GET, &headers(&[])).is_ok());
+    }
 }

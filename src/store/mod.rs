@@ -195,6 +195,25 @@ impl Store {
         self.db.size_on_disk().unwrap_or(0)
     }
 
+    /// Number of records of each type, keyed by GraphQL type name.
+    pub fn counts(&self) -> Result<std::collections::BTreeMap<&'static str, usize>, StoreError> {
+        fn one<T: Stored>(store: &Store) -> Result<(&'static str, usize), StoreError> {
+            Ok((T::TYPE_NAME, store.count::<T>()?))
+        }
+        [
+            one::<model::Project>(self),
+            one::<model::Nation>(self),
+            one::<model::Organisation>(self),
+            one::<model::CapabilityArea>(self),
+            one::<model::Strategy>(self),
+            one::<model::StrategyObjective>(self),
+            one::<model::ProcurementContract>(self),
+            one::<model::Source>(self),
+        ]
+        .into_iter()
+        .collect()
+    }
+
     /// Number of records of one type.
     pub fn count<T: Stored>(&self) -> Result<usize, StoreError> {
         Ok(self.tree(T::TREE)?.len())

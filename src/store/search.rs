@@ -47,9 +47,19 @@ impl Field {
     }
 
     fn parse(name: &str) -> Option<Field> {
-        [Field::Code, Field::Acronym, Field::Name, Field::Alias, Field::Title, Field::Purpose, Field::Description, Field::Statement, Field::Note]
-            .into_iter()
-            .find(|f| f.name() == name)
+        [
+            Field::Code,
+            Field::Acronym,
+            Field::Name,
+            Field::Alias,
+            Field::Title,
+            Field::Purpose,
+            Field::Description,
+            Field::Statement,
+            Field::Note,
+        ]
+        .into_iter()
+        .find(|f| f.name() == name)
     }
 
     /// Acronym and name matches rank above matches in running text.
@@ -221,7 +231,8 @@ impl Store {
                 let best = per_word.iter().flatten().copied().fold((0.0, Field::Purpose), |a, b| if b.0 > a.0 { b } else { a });
                 let mut score: f64 = per_word.iter().flatten().map(|(s, _)| s).sum();
                 // The whole text naming the record exactly (code, name, acronym, alias) ranks it first.
-                if self.tree(keys::trees::LOOKUP).ok()?.get(keys::lookup_key(type_name, &whole)).ok()?.is_some_and(|c| c == code.as_bytes()) {
+                if self.tree(keys::trees::LOOKUP).ok()?.get(keys::lookup_key(type_name, &whole)).ok()?.is_some_and(|c| c == code.as_bytes())
+                {
                     score += 100.0;
                 }
                 Some(Hit { type_name: type_name.to_owned(), code: code.to_owned(), score, field: best.1 })

@@ -148,8 +148,10 @@ impl Nation {
         // Participants include organisations: keep those that are nations.
         let candidates: Vec<String> = shared.keys().map(|c| c.to_string()).collect();
         let nations = loaders::many::<model::Nation>(ctx, &candidates).await?;
-        let mut ranked: Vec<Collaborator> =
-            nations.into_iter().map(|n| Collaborator { projects: shared.remove(n.code.as_str()).unwrap_or_default(), nation: Nation(n) }).collect();
+        let mut ranked: Vec<Collaborator> = nations
+            .into_iter()
+            .map(|n| Collaborator { projects: shared.remove(n.code.as_str()).unwrap_or_default(), nation: Nation(n) })
+            .collect();
         ranked.sort_by(|a, b| b.projects.len().cmp(&a.projects.len()).then_with(|| a.nation.0.code.cmp(&b.nation.0.code)));
         let w = connection::window(ctx, &args, ranked.len(), |i| ranked[i].nation.0.code.clone())?;
         ranked.truncate(w.end);
