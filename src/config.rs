@@ -50,6 +50,9 @@ pub struct ServeArgs {
     /// Directory holding the sled store (created if missing).
     #[arg(long, env = "CAPGRAPH_DATA_DIR", default_value = "data")]
     pub data_dir: PathBuf,
+    /// Memory for cached responses in MiB (0 turns the response cache off).
+    #[arg(long, env = "CAPGRAPH_RESPONSE_CACHE_MB", default_value_t = 64)]
+    pub response_cache_mb: u64,
     /// sled page cache size in MiB.
     #[arg(long, env = "CAPGRAPH_CACHE_MB", default_value_t = 64)]
     pub cache_mb: u64,

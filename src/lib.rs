@@ -26,7 +26,8 @@ pub use http::{router, AppState};
 pub fn open(args: &config::ServeArgs, fixtures: PathBuf) -> Result<AppState, store::StoreError> {
     let store = Arc::new(store::Store::open(&args.store(fixtures))?);
     let schema = graphql::schema(store.clone(), args.query_limits());
-    Ok(AppState { schema, store, limits: args.http_limits(), sdl: graphql::sdl().into() })
+    let engine = Arc::new(graphql::execute::Engine::new(schema, store.clone(), args.response_cache_mb * 1024 * 1024));
+    Ok(AppState { engine, store, limits: args.http_limits(), sdl: graphql::sdl().into() })
 }
 
 /// Serves the application on `listener` until `shutdown` completes, then finishes in-flight requests.

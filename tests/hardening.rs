@@ -441,6 +441,8 @@ async fn csrf_prevention_blocks_simple_posts_only() {
     assert_eq!(ok.body, json!({ "data": { "__typename": "Query" } }));
     let ok = answer(shared().get("/graphql?query=%7B__typename%7D").await).await;
     assert_eq!(ok.body, json!({ "data": { "__typename": "Query" } }));
+    let head = client().head(shared().url("/graphql?query=%7B__typename%7D")).send().await.unwrap();
+    assert_eq!(head.status(), 200);
     // Other methods.
     let put = answer(client().put(&url).body(body).header("content-type", "application/json").send().await.unwrap()).await;
     put.expect(405, "METHOD_NOT_ALLOWED");

@@ -39,7 +39,7 @@ fn run(query: &str, variables: Value, operation_name: Option<String>) -> Result<
     if let Some(name) = operation_name {
         request = request.operation_name(name);
     }
-    let execute = capgraph::graphql::loaders::execute(&state.schema, state.store.clone(), BatchRequest::Single(request));
+    let execute = capgraph::graphql::loaders::execute(&state.engine.schema, state.store.clone(), BatchRequest::Single(request));
     let response = runtime.block_on(async { tokio::time::timeout(Duration::from_secs(20), execute).await });
     let Ok(BatchResponse::Single(response)) = response else {
         return Err(TestCaseError::fail(format!("no answer within 20 s to {query:?}")));

@@ -4,6 +4,7 @@
 //!   large). The message says which argument and why.
 //! - `INTERNAL`: something failed inside capgraph. It is logged once with its details; the
 //!   client sees only that it happened.
+//!
 //! "Not found" is not an error: single-record fields return `null`.
 //!
 //! Requests that break a limit or the protocol get one error (no `data`) with one of the codes

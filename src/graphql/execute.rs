@@ -1,19 +1,78 @@
-//! Runs one HTTP request's operations and writes their JSON in query order.
+//! Runs one HTTP request's operations: answers from the response cache when it can, otherwise
+//! through the schema with a fresh loader, and writes their JSON in query order.
 
 use std::sync::Arc;
 
 use async_graphql::{BatchRequest, BatchResponse, Request, Response};
 
 use super::{
-    loaders,
+    cache::{CachedAnswer, ResponseCache},
+    errors, loaders,
     ordered::{self, DocumentSlot, Plan, TypeRelations},
     CapgraphSchema,
 };
 use crate::store::Store;
 
+/// Everything needed to answer GraphQL requests.
+pub struct Engine {
+    pub schema: CapgraphSchema,
+    pub store: Arc<Store>,
+    relations: TypeRelations,
+    cache: ResponseCache,
+}
+
+impl Engine {
+    pub fn new(schema: CapgraphSchema, store: Arc<Store>, cache_bytes: u64) -> Engine {
+        Engine { schema, store, relations: TypeRelations::from_sdl(&super::sdl()), cache: ResponseCache::new(cache_bytes) }
+    }
+
+    /// Entries and bytes in the response cache.
+    pub fn cache_usage(&self) -> (usize, u64) {
+        self.cache.usage()
+    }
+
+    /// Answers a single or batched request: one [`Answer`] per operation. `request_id` is shown
+    /// on internal errors, whose details stay in the log.
+    pub async fn run(&self, request: BatchRequest, request_id: Option<&str>) -> Vec<Answer> {
+        let BatchRequest::Single(one) = request else { return self.execute(request, request_id).await };
+        let key = ResponseCache::key(&one);
+        if let Some(hit) = self.cache.get(&key) {
+            return vec![Answer { json: hit.json, request_error: hit.request_error, cached: true, response: ResponseSummary::default() }];
+        }
+        let answers = self.execute(BatchRequest::Single(one), request_id).await;
+        // Only clean answers are kept: an error may be passing (a timeout, an internal fault).
+        if let [answer] = answers.as_slice() {
+            if answer.response.error_codes.is_empty() {
+                self.cache.insert(key, CachedAnswer { json: answer.json.clone(), request_error: answer.request_error });
+            }
+        }
+        answers
+    }
+
+    async fn execute(&self, request: BatchRequest, request_id: Option<&str>) -> Vec<Answer> {
+        let (request, asked): (BatchRequest, Vec<Asked>) = match request {
+            BatchRequest::Single(one) => {
+                let (one, asked) = prepare(one);
+                (BatchRequest::Single(one), vec![asked])
+            }
+            BatchRequest::Batch(many) => {
+                let (many, asked) = many.into_iter().map(prepare).unzip();
+                (BatchRequest::Batch(many), asked)
+            }
+        };
+        let responses = match loaders::execute(&self.schema, self.store.clone(), request).await {
+            BatchResponse::Single(one) => vec![one],
+            BatchResponse::Batch(many) => many,
+        };
+        responses.into_iter().zip(&asked).map(|(response, asked)| answer(response, asked, &self.relations, request_id)).collect()
+    }
+}
+
 /// One operation's answer, serialized.
 pub struct Answer {
-    pub json: Vec<u8>,
+    pub json: Arc<[u8]>,
+    /// Served from the response cache.
+    pub cached: bool,
     /// The operation never ran (it did not parse or validate): GraphQL-over-HTTP gives it a 4xx
     /// status when the client accepts `application/graphql-response+json`.
     pub request_error: bool,
@@ -39,7 +98,10 @@ fn prepare(request: Request) -> (Request, Asked) {
     (request.data(slot), asked)
 }
 
-fn answer(response: Response, asked: &Asked, relations: &TypeRelations) -> Answer {
+fn answer(mut response: Response, asked: &Asked, relations: &TypeRelations, request_id: Option<&str>) -> Answer {
+    if let Some(id) = request_id {
+        tag_internal_errors(&mut response, id);
+    }
     let request_error = ordered::is_request_error(&response);
     let error_codes = response
         .errors
@@ -51,24 +113,37 @@ fn answer(response: Response, asked: &Asked, relations: &TypeRelations) -> Answe
         .collect();
     let document = asked.slot.document();
     let plan = document.as_deref().and_then(|d| Plan::new(d, asked.operation_name.as_deref(), &asked.variables, relations));
-    Answer { json: ordered::to_json(response, plan.as_ref()), request_error, response: ResponseSummary { error_codes } }
+    let json = ordered::to_json(response, plan.as_ref()).into();
+    Answer { json, request_error, cached: false, response: ResponseSummary { error_codes } }
 }
 
-/// Executes a single or batched request; a batch answers with one [`Answer`] per operation.
-pub async fn run(schema: &CapgraphSchema, store: Arc<Store>, relations: &TypeRelations, request: BatchRequest) -> Vec<Answer> {
-    let (request, asked): (BatchRequest, Vec<Asked>) = match request {
-        BatchRequest::Single(one) => {
-            let (one, asked) = prepare(one);
-            (BatchRequest::Single(one), vec![asked])
+/// Gives internal errors the request id, which the server's log line carries too.
+fn tag_internal_errors(response: &mut Response, request_id: &str) {
+    for error in &mut response.errors {
+        let extensions = error.extensions.get_or_insert_with(Default::default);
+        if matches!(extensions.get("code"), Some(async_graphql::Value::String(code)) if code == errors::INTERNAL) {
+            extensions.set("requestId", request_id);
         }
-        BatchRequest::Batch(many) => {
-            let (many, asked) = many.into_iter().map(prepare).unzip();
-            (BatchRequest::Batch(many), asked)
-        }
-    };
-    let responses = match loaders::execute(schema, store, request).await {
-        BatchResponse::Single(one) => vec![one],
-        BatchResponse::Batch(many) => many,
-    };
-    responses.into_iter().zip(&asked).map(|(response, asked)| answer(response, asked, relations)).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use async_graphql::{ServerError, Value};
+
+    use super::*;
+
+    #[test]
+    fn internal_errors_get_the_request_id_and_others_do_not() {
+        let coded = |code: &str| {
+            let mut error = ServerError::new("x", None);
+            error.extensions.get_or_insert_with(Default::default).set("code", code);
+            error
+        };
+        let mut response = Response::from_errors(vec![coded("INTERNAL"), coded("BAD_USER_INPUT")]);
+        tag_internal_errors(&mut response, "req-1");
+        let id = |i: usize| response.errors[i].extensions.as_ref().and_then(|e| e.get("requestId")).cloned();
+        assert_eq!(id(0), Some(Value::from("req-1")));
+        assert_eq!(id(1), None);
+    }
 }

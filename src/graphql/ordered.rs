@@ -114,7 +114,7 @@ impl Extension for ResponseOrderExtension {
         for fragment in document.fragments.values_mut() {
             mark(&mut fragment.node.selection_set.node, &fragments_with_types);
         }
-        if let Some(slot) = ctx.data_opt::<DocumentSlot>() {
+        if let Some(slot) = ctx.data_opt::<Arc<DocumentSlot>>() {
             if let Ok(mut slot) = slot.0.lock() {
                 *slot = Some(Arc::new(document.clone()));
             }

@@ -4,18 +4,18 @@
 //! large, a batch too long) get a 4xx status and a GraphQL error body from [`error_response`], the
 //! one place that shapes error bodies.
 
-use async_graphql::{BatchRequest, BatchResponse, Request, Variables};
-use async_graphql_axum::GraphQLResponse;
+use async_graphql::{BatchRequest, Request, Variables};
 use axum::{
+    body::{Body, Bytes},
     extract::{Query, State},
-    http::{header, request::Parts, HeaderValue, Method, StatusCode},
+    http::{header, request::Parts, HeaderMap, HeaderValue, Method, StatusCode},
     response::IntoResponse,
 };
 use serde::Deserialize;
 use serde_json::Value as Json;
 
 use super::{limits, AppState};
-use crate::graphql::{errors as codes, loaders};
+use crate::graphql::{errors as codes, execute::Answer};
 
 /// A request-level GraphQL error with `extensions.code` and no `data` (the request never ran):
 /// `{"errors":[{"message":…,"extensions":{"code":…}}]}`.
@@ -25,8 +25,28 @@ pub fn error_response(status: StatusCode, code: &str, message: impl Into<String>
     (status, [(header::CONTENT_TYPE, content_type)], body.to_string()).into_response()
 }
 
-fn bad_request(message: impl Into<String>) -> axum::response::Response {
-    error_response(StatusCode::BAD_REQUEST, codes::BAD_REQUEST, message)
+/// A request refused before it ran; answered by [`error_response`].
+#[derive(Debug)]
+pub struct Rejection {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl Rejection {
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        Rejection { status, code, message: message.into() }
+    }
+}
+
+impl IntoResponse for Rejection {
+    fn into_response(self) -> axum::response::Response {
+        error_response(self.status, self.code, self.message)
+    }
+}
+
+fn bad_request(message: impl Into<String>) -> Rejection {
+    Rejection::new(StatusCode::BAD_REQUEST, codes::BAD_REQUEST, message)
 }
 
 /// Any method but GET and POST.
@@ -39,9 +59,9 @@ pub async fn method_not_allowed() -> axum::response::Response {
 pub async fn execute(State(app): State<AppState>, request: axum::extract::Request) -> axum::response::Response {
     let (parts, body) = request.into_parts();
     if let Err(rejection) = limits::check_csrf(&parts.method, &parts.headers) {
-        return rejection;
+        return rejection.into_response();
     }
-    let request = if parts.method == Method::GET {
+    let request = if parts.method == Method::GET || parts.method == Method::HEAD {
         from_query_string(&parts)
     } else {
         match limits::check_content_type(&parts.headers) {
@@ -54,7 +74,7 @@ pub async fn execute(State(app): State<AppState>, request: axum::extract::Reques
     };
     let request = match request {
         Ok(request) => request,
-        Err(rejection) => return rejection,
+        Err(rejection) => return rejection.into_response(),
     };
     let size = match &request {
         BatchRequest::Single(_) => 1,
@@ -64,26 +84,40 @@ pub async fn execute(State(app): State<AppState>, request: axum::extract::Reques
         let message = format!("a batch may hold at most {} operations, this one has {size}", app.limits.batch);
         return error_response(StatusCode::BAD_REQUEST, codes::BATCH_TOO_LARGE, message);
     }
-    // One loader per HTTP request: operations of one batch may share it, other requests never do.
-    let mut response: BatchResponse = loaders::execute(&app.schema, app.store.clone(), request).await;
-    if let Some(id) = limits::request_id(&parts.headers) {
-        tag_internal_errors(&mut response, &id);
-    }
-    GraphQLResponse::from(response).into_response()
+    let request_id = limits::request_id(&parts.headers);
+    let batched = matches!(request, BatchRequest::Batch(_));
+    let answers = app.engine.run(request, request_id.as_deref()).await;
+    respond(&parts.headers, batched, &answers)
 }
 
-/// Gives internal errors the request id, which the server's log line carries too.
-fn tag_internal_errors(response: &mut BatchResponse, request_id: &str) {
-    let responses = match response {
-        BatchResponse::Single(one) => std::slice::from_mut(one),
-        BatchResponse::Batch(many) => many.as_mut_slice(),
-    };
-    for error in responses.iter_mut().flat_map(|r| r.errors.iter_mut()) {
-        let extensions = error.extensions.get_or_insert_with(Default::default);
-        if matches!(extensions.get("code"), Some(async_graphql::Value::String(code)) if code == codes::INTERNAL) {
-            extensions.set("requestId", request_id);
+/// The media type of GraphQL-over-HTTP responses, which also lets the status code tell a request
+/// that never ran (4xx) from one that ran (200), whatever errors its fields had.
+const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
+
+/// Writes the answers with the media type the client accepts.
+fn respond(headers: &HeaderMap, batched: bool, answers: &[Answer]) -> axum::response::Response {
+    let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let graphql_response = accept.contains(GRAPHQL_RESPONSE);
+    let status =
+        if graphql_response && !batched && answers.iter().all(|a| a.request_error) { StatusCode::BAD_REQUEST } else { StatusCode::OK };
+    let content_type =
+        if graphql_response { "application/graphql-response+json; charset=utf-8" } else { "application/json; charset=utf-8" };
+    let body = if batched {
+        let mut body = Vec::with_capacity(answers.iter().map(|a| a.json.len() + 1).sum::<usize>() + 2);
+        body.push(b'[');
+        for (i, answer) in answers.iter().enumerate() {
+            if i > 0 {
+                body.push(b',');
+            }
+            body.extend_from_slice(&answer.json);
         }
-    }
+        body.push(b']');
+        Body::from(body)
+    } else {
+        // The cached bytes are shared, not copied.
+        answers.first().map_or_else(Body::empty, |a| Body::from(Bytes::from_owner(a.json.clone())))
+    };
+    (status, [(header::CONTENT_TYPE, HeaderValue::from_static(content_type))], body).into_response()
 }
 
 #[derive(Deserialize)]
@@ -97,7 +131,7 @@ struct GetParams {
 }
 
 /// `GET /graphql?query=…&operationName=…&variables=<JSON>`.
-fn from_query_string(parts: &Parts) -> Result<BatchRequest, axum::response::Response> {
+fn from_query_string(parts: &Parts) -> Result<BatchRequest, Rejection> {
     let Query(params) = Query::<GetParams>::try_from_uri(&parts.uri)
         .map_err(|err| bad_request(format!("the query string is not a GraphQL request: {}", err.body_text())))?;
     let query = params.query.ok_or_else(|| bad_request("the `query` parameter is missing"))?;
@@ -113,7 +147,7 @@ fn from_query_string(parts: &Parts) -> Result<BatchRequest, axum::response::Resp
 }
 
 /// A POST body: one request object, or an array of them (a batch).
-fn from_json(body: &[u8]) -> Result<BatchRequest, axum::response::Response> {
+fn from_json(body: &[u8]) -> Result<BatchRequest, Rejection> {
     let value: Json = serde_json::from_slice(body).map_err(|err| bad_request(format!("the body is not valid JSON: {err}")))?;
     match value {
         Json::Array(items) if items.is_empty() => Err(bad_request("a batch must hold at least one operation")),
@@ -126,7 +160,7 @@ fn from_json(body: &[u8]) -> Result<BatchRequest, axum::response::Response> {
 }
 
 /// One `{query, operationName, variables}` object.
-fn operation(value: Json, index: Option<usize>) -> Result<Request, axum::response::Response> {
+fn operation(value: Json, index: Option<usize>) -> Result<Request, Rejection> {
     let at = index.map_or(String::new(), |i| format!(" (batch item {i})"));
     let Json::Object(mut object) = value else {
         return Err(bad_request(format!("a GraphQL request must be a JSON object{at}")));
@@ -156,24 +190,7 @@ fn operation(value: Json, index: Option<usize>) -> Result<Request, axum::respons
 
 #[cfg(test)]
 mod tests {
-    use async_graphql::{ServerError, Value};
-
     use super::*;
-
-    #[test]
-    fn internal_errors_get_the_request_id_and_others_do_not() {
-        let coded = |code: &str| {
-            let mut error = ServerError::new("x", None);
-            error.extensions.get_or_insert_with(Default::default).set("code", code);
-            error
-        };
-        let mut response = BatchResponse::Single(async_graphql::Response::from_errors(vec![coded("INTERNAL"), coded("BAD_USER_INPUT")]));
-        tag_internal_errors(&mut response, "req-1");
-        let BatchResponse::Single(response) = response else { unreachable!() };
-        let id = |i: usize| response.errors[i].extensions.as_ref().and_then(|e| e.get("requestId")).cloned();
-        assert_eq!(id(0), Some(Value::from("req-1")));
-        assert_eq!(id(1), None);
-    }
 
     #[test]
     fn request_bodies_are_read_strictly() {
@@ -181,7 +198,7 @@ mod tests {
         assert!(matches!(from_json(br#"[{"query": "{ a }"}, {"query": "{ b }"}]"#), Ok(BatchRequest::Batch(b)) if b.len() == 2));
         for bad in [&b"[]"[..], b"{}", b"{\"query\": null}", b"{\"query\": \"{ a }\", \"variables\": \"{}\"}", b"42", b"\xff"] {
             let response = from_json(bad).err().unwrap_or_else(|| panic!("{:?} must be refused", String::from_utf8_lossy(bad)));
-            assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+            assert_eq!(response.status, StatusCode::BAD_REQUEST);
         }
     }
 }

@@ -1,6 +1,7 @@
 //! HTTP protections around `/graphql`: body size, time limit, CSRF, CORS, request ids, panics.
 //!
-//! Every refusal is a GraphQL error body made by [`super::graphql::error_response`].
+//! Every refusal is a [`Rejection`], answered with a GraphQL error body by
+//! [`super::graphql::error_response`].
 
 use std::{any::Any, time::Duration};
 
@@ -14,7 +15,7 @@ use axum::{
 use futures_util::StreamExt;
 use tower_http::cors::{AllowOrigin, Any as AnyOrigin, CorsLayer};
 
-use super::graphql::error_response;
+use super::graphql::{error_response, Rejection};
 use crate::graphql::errors as codes;
 
 pub const REQUEST_ID: &str = "x-request-id";
@@ -42,7 +43,7 @@ pub fn content_type(headers: &HeaderMap) -> Option<String> {
 /// - a GET needs no such proof: capgraph has no mutations, no cookies and no authentication, so a
 ///   forged GET can only run a public query whose answer the forging page cannot read (no CORS
 ///   grant), at a cost the query limits bound, which the attacker could run directly anyway.
-pub fn check_csrf(method: &Method, headers: &HeaderMap) -> Result<(), Response> {
+pub fn check_csrf(method: &Method, headers: &HeaderMap) -> Result<(), Rejection> {
     if method == Method::GET || method == Method::HEAD {
         return Ok(());
     }
@@ -51,7 +52,7 @@ pub fn check_csrf(method: &Method, headers: &HeaderMap) -> Result<(), Response> 
     }
     match content_type(headers) {
         Some(ty) if !SIMPLE_CONTENT_TYPES.contains(&ty.as_str()) => Ok(()),
-        _ => Err(error_response(
+        _ => Err(Rejection::new(
             StatusCode::BAD_REQUEST,
             codes::CSRF_BLOCKED,
             "This request has been blocked as a potential cross-site request forgery: send it with \
@@ -63,11 +64,11 @@ pub fn check_csrf(method: &Method, headers: &HeaderMap) -> Result<(), Response> 
 
 /// A POST body must be JSON (`application/json` or any `+json` type); no content type (allowed by
 /// a preflight header) is read as JSON too.
-pub fn check_content_type(headers: &HeaderMap) -> Result<(), Response> {
+pub fn check_content_type(headers: &HeaderMap) -> Result<(), Rejection> {
     match content_type(headers) {
         None => Ok(()),
         Some(ty) if ty == "application/json" || ty.ends_with("+json") => Ok(()),
-        Some(ty) => Err(error_response(
+        Some(ty) => Err(Rejection::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             codes::UNSUPPORTED_MEDIA_TYPE,
             format!("a POST body must be application/json, not {ty}"),
@@ -75,13 +76,13 @@ pub fn check_content_type(headers: &HeaderMap) -> Result<(), Response> {
     }
 }
 
-fn too_large(limit: usize) -> Response {
-    error_response(StatusCode::PAYLOAD_TOO_LARGE, codes::PAYLOAD_TOO_LARGE, format!("the request body is larger than {limit} bytes"))
+fn too_large(limit: usize) -> Rejection {
+    Rejection::new(StatusCode::PAYLOAD_TOO_LARGE, codes::PAYLOAD_TOO_LARGE, format!("the request body is larger than {limit} bytes"))
 }
 
 /// Reads the body, at most `limit` bytes: a larger declared length is refused before reading
 /// anything, a longer stream as soon as it passes the limit (HTTP 413 either way).
-pub async fn read_body(body: Body, headers: &HeaderMap, limit: usize) -> Result<Bytes, Response> {
+pub async fn read_body(body: Body, headers: &HeaderMap, limit: usize) -> Result<Bytes, Rejection> {
     let declared = headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<u64>().ok());
     if declared.is_some_and(|len| len > limit as u64) {
         return Err(too_large(limit));
@@ -90,7 +91,7 @@ pub async fn read_body(body: Body, headers: &HeaderMap, limit: usize) -> Result<
     let mut stream = body.into_data_stream();
     while let Some(chunk) = stream.next().await {
         let chunk = chunk.map_err(|err| {
-            error_response(StatusCode::BAD_REQUEST, codes::BAD_REQUEST, format!("the request body could not be read: {err}"))
+            Rejection::new(StatusCode::BAD_REQUEST, codes::BAD_REQUEST, format!("the request body could not be read: {err}"))
         })?;
         if buffer.len() + chunk.len() > limit {
             return Err(too_large(limit));

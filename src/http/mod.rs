@@ -15,7 +15,7 @@ use tower_http::{
     trace::TraceLayer,
 };
 
-use crate::{graphql::CapgraphSchema, store::Store};
+use crate::{graphql::execute::Engine, store::Store};
 
 /// Limits on requests, enforced before any GraphQL work.
 #[derive(Debug, Clone)]
@@ -36,7 +36,7 @@ impl Default for HttpLimits {
 /// Everything a handler needs; cheap to clone.
 #[derive(Clone)]
 pub struct AppState {
-    pub schema: CapgraphSchema,
+    pub engine: Arc<Engine>,
     pub store: Arc<Store>,
     pub limits: HttpLimits,
     /// The SDL, rendered once.
