@@ -86,8 +86,31 @@ pub async fn execute(State(app): State<AppState>, request: axum::extract::Reques
     }
     let request_id = limits::request_id(&parts.headers);
     let batched = matches!(request, BatchRequest::Batch(_));
+    let operations: Vec<Option<String>> = match &request {
+        BatchRequest::Single(one) => vec![one.operation_name.clone()],
+        BatchRequest::Batch(many) => many.iter().map(|r| r.operation_name.clone()).collect(),
+    };
     let answers = app.engine.run(request, request_id.as_deref()).await;
-    respond(&parts.headers, batched, &answers)
+    let mut response = respond(&parts.headers, batched, &answers);
+    // For the request log and the metrics, which run outside this handler.
+    let outcome = Outcome {
+        operations,
+        error_codes: answers.iter().flat_map(|a| a.response.error_codes.iter().cloned()).collect(),
+        cached: answers.iter().all(|a| a.cached),
+    };
+    response.extensions_mut().insert(outcome);
+    response
+}
+
+/// What a `/graphql` response carried, attached to it as a response extension.
+#[derive(Debug, Clone, Default)]
+pub struct Outcome {
+    /// The operation name each operation asked for (`None`: anonymous or the only one).
+    pub operations: Vec<Option<String>>,
+    /// `extensions.code` of every error in the answers.
+    pub error_codes: Vec<String>,
+    /// Every answer came from the response cache.
+    pub cached: bool,
 }
 
 /// The media type of GraphQL-over-HTTP responses, which also lets the status code tell a request

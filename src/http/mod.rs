@@ -1,7 +1,7 @@
 //! The HTTP surface: `/graphql` (GET and POST), GraphiQL at `/`, the SDL, health and metrics.
 
 pub mod graphiql;
-mod graphql;
+pub mod graphql;
 mod health;
 pub mod limits;
 
