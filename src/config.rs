@@ -104,6 +104,22 @@ pub struct ServeArgs {
     /// Origins allowed to call the API from a browser (CORS), comma-separated, or `*`; none by default.
     #[arg(long, env = "CAPGRAPH_CORS_ORIGINS", value_delimiter = ',', value_parser = parse_origin)]
     pub cors_origins: Vec<String>,
+    /// `Cache-Control` of successful `GET /graphql` answers (empty: none); POST answers and errors get `no-store`.
+    #[arg(long, env = "CAPGRAPH_CACHE_CONTROL", default_value = HttpLimits::DEFAULT_CACHE_CONTROL, value_parser = parse_cache_control)]
+    pub cache_control: String,
+    /// Memory for Automatic Persisted Queries in MiB (0 turns them off).
+    #[arg(long, env = "CAPGRAPH_PERSISTED_QUERIES_MB", default_value_t = HttpLimits::default().persisted_query_bytes / (1024 * 1024))]
+    pub persisted_queries_mb: u64,
+}
+
+/// A `Cache-Control` value: printable ASCII (a header value), or empty for none.
+fn parse_cache_control(text: &str) -> Result<String, String> {
+    let text = text.trim();
+    if text.bytes().all(|b| b == b' ' || b == b'\t' || b.is_ascii_graphic()) {
+        Ok(text.to_owned())
+    } else {
+        Err(format!("{text:?} is not a Cache-Control value like `public, max-age=60`"))
+    }
 }
 
 /// An origin for CORS: `*`, or `scheme://host[:port]` with no path.
@@ -159,6 +175,8 @@ impl ServeArgs {
             batch: self.max_batch,
             timeout: Duration::from_millis(self.request_timeout_ms),
             cors_origins: self.cors_origins.clone(),
+            cache_control: self.cache_control.clone(),
+            persisted_query_bytes: self.persisted_queries_mb * 1024 * 1024,
         }
     }
 }
@@ -190,5 +208,11 @@ mod tests {
         assert!(args.query_limits().suggestions);
         assert_eq!(args.http_limits().cors_origins, ["https://a.example", "http://localhost:3000"]);
         assert!(super::Cli::try_parse_from(["capgraph", "serve", "--cors-origins", "example.org/x"]).is_err());
+        assert_eq!(args.http_limits().cache_control, "public, max-age=60");
+        let cli = super::Cli::parse_from(["capgraph", "serve", "--cache-control", "no-cache", "--persisted-queries-mb", "0"]);
+        let Some(super::Command::Serve(args)) = cli.command else { panic!("serve expected") };
+        assert_eq!(args.http_limits().cache_control, "no-cache");
+        assert_eq!(args.http_limits().persisted_query_bytes, 0);
+        assert!(super::Cli::try_parse_from(["capgraph", "serve", "--cache-control", "max-age=1\u{7}"]).is_err());
     }
 }

@@ -27,7 +27,8 @@ pub fn open(args: &config::ServeArgs, fixtures: PathBuf) -> Result<AppState, sto
     let store = Arc::new(store::Store::open(&args.store(fixtures))?);
     let schema = graphql::schema(store.clone(), args.query_limits());
     let engine = Arc::new(graphql::execute::Engine::new(schema, store.clone(), args.response_cache_mb * 1024 * 1024));
-    Ok(AppState { engine, store, limits: args.http_limits(), sdl: graphql::sdl().into() })
+    let metrics = Arc::new(http::metrics::Metrics::new(&store));
+    Ok(AppState { engine, store, limits: args.http_limits(), sdl: graphql::sdl().into(), metrics })
 }
 
 /// Serves the application on `listener` until `shutdown` completes, then finishes in-flight requests.

@@ -13,7 +13,8 @@ fn init_logging(format: LogFormat) {
     let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
     match format {
         LogFormat::Text => builder.init(),
-        LogFormat::Json => builder.json().init(),
+        // One JSON object per line, the event's fields at the top level beside `message`.
+        LogFormat::Json => builder.json().flatten_event(true).init(),
     }
 }
 
@@ -46,15 +47,31 @@ fn check(fixtures: &std::path::Path) -> anyhow::Result<()> {
 
 #[tokio::main]
 async fn serve(args: ServeArgs, fixtures: std::path::PathBuf) -> anyhow::Result<()> {
-    let state = capgraph::open(&args, fixtures).context("cannot open the store")?;
+    let started = std::time::Instant::now();
+    let state = capgraph::open(&args, fixtures.clone()).context("cannot open the store")?;
     let info = state.store.info().clone();
     let counts = state.store.counts().context("cannot count the stored records")?;
+    let records: usize = counts.values().sum();
     let counts = counts.iter().map(|(name, n)| format!("{n} {name}")).collect::<Vec<_>>().join(", ");
-    let how = if info.reused { "reused" } else { "rebuilt from the fixtures" };
-    tracing::info!(path = %info.path.display(), reused = info.reused, millis = info.open_millis as u64, %counts, "store {how}: {counts}");
+    let store = if info.reused { "reused" } else { "rebuilt" };
+    let how = if info.reused { "reused (fixtures unchanged)" } else { "rebuilt from the fixtures" };
+    tracing::info!(
+        store = %store,
+        reused = info.reused,
+        millis = info.open_millis as u64,
+        records,
+        %counts,
+        digest = %info.digest,
+        format = %info.format,
+        fixtures = %fixtures.display(),
+        path = %info.path.display(),
+        "store {how} in {} ms: {counts}",
+        info.open_millis
+    );
     let listener = tokio::net::TcpListener::bind(args.listen).await.with_context(|| format!("cannot listen on {}", args.listen))?;
     let addr = listener.local_addr()?;
-    tracing::info!(%addr, "serving GraphQL at http://{addr}/graphql and GraphiQL at http://{addr}/");
+    let millis = started.elapsed().as_millis() as u64;
+    tracing::info!(%addr, millis, "ready in {millis} ms: GraphQL at http://{addr}/graphql, GraphiQL at http://{addr}/, metrics at http://{addr}/metrics");
     // A machine-readable line on stdout: tests and scripts wait for it to learn the port.
     println!("capgraph listening on http://{addr}");
     capgraph::serve(listener, state, shutdown_signal()).await?;

@@ -1,8 +1,19 @@
-//! `/graphql`: runs GET and POST requests (single or batched) with a fresh loader per request.
+//! `/graphql`: runs GET and POST requests (single or batched) with a fresh loader per request,
+//! following GraphQL-over-HTTP (the README's "Conformance" section lists where and why not).
 //!
-//! Requests that are not well-formed GraphQL-over-HTTP (malformed JSON, no `query`, a body too
-//! large, a batch too long) get a 4xx status and a GraphQL error body from [`error_response`], the
-//! one place that shapes error bodies.
+//! - The response's media type is negotiated from `Accept` ([`negotiate`]):
+//!   `application/graphql-response+json` or `application/json` (the default), always UTF-8; 406
+//!   when the client accepts neither.
+//! - Requests that are not well-formed GraphQL-over-HTTP (malformed JSON, no `query`, a body too
+//!   large, a batch too long) get a 4xx status and a GraphQL error body from [`error_response`],
+//!   the one place that shapes error bodies. A request that was well-formed but did not parse or
+//!   validate gets 400 under `application/graphql-response+json` and 200 under `application/json`.
+//! - `GET` carries `query`, `operationName` and URL-encoded JSON `variables` and `extensions`; a
+//!   mutation by GET gets 405. Successful GET answers carry an `ETag` and `Cache-Control`, and a
+//!   matching `If-None-Match` gets 304 ([`super::caching`]); everything else is `no-store`.
+//! - Automatic Persisted Queries: `extensions.persistedQuery` in GET or POST.
+
+use std::sync::Arc;
 
 use async_graphql::{BatchRequest, Request, Variables};
 use axum::{
@@ -10,19 +21,42 @@ use axum::{
     extract::{Query, State},
     http::{header, request::Parts, HeaderMap, HeaderValue, Method, StatusCode},
     response::IntoResponse,
+    Extension,
 };
 use serde::Deserialize;
 use serde_json::Value as Json;
 
-use super::{limits, AppState};
-use crate::graphql::{errors as codes, execute::Answer};
+use super::{
+    caching::{self, Caching, PersistedQuery},
+    limits, AppState,
+};
+use crate::graphql::{
+    cache::ResponseCache,
+    errors as codes,
+    execute::{Answer, ResponseSummary},
+};
+
+/// The media type of GraphQL-over-HTTP responses, which also lets the status code tell a request
+/// that never ran (4xx) from one that ran (200), whatever errors its fields had.
+const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
+const JSON: &str = "application/json";
+
+/// `extensions.code` of a 406 (HTTP only: GraphQL has no such error).
+pub const NOT_ACCEPTABLE: &str = "NOT_ACCEPTABLE";
+
+/// `Vary` of every `/graphql` answer: its media type follows `Accept`, its coding `Accept-Encoding`.
+const VARY: &str = "accept, accept-encoding";
 
 /// A request-level GraphQL error with `extensions.code` and no `data` (the request never ran):
-/// `{"errors":[{"message":…,"extensions":{"code":…}}]}`.
+/// `{"errors":[{"message":…,"extensions":{"code":…}}]}`, as `application/graphql-response+json`
+/// (the `/graphql` handler re-types it to the media type the client accepts).
 pub fn error_response(status: StatusCode, code: &str, message: impl Into<String>) -> axum::response::Response {
-    let body = serde_json::json!({ "errors": [{ "message": message.into(), "extensions": { "code": code } }] });
-    let content_type = HeaderValue::from_static("application/graphql-response+json");
-    (status, [(header::CONTENT_TYPE, content_type)], body.to_string()).into_response()
+    let body = error_body(code, message);
+    (status, [(header::CONTENT_TYPE, HeaderValue::from_static(MediaType::GraphqlResponse.content_type()))], body).into_response()
+}
+
+fn error_body(code: &str, message: impl Into<String>) -> String {
+    serde_json::json!({ "errors": [{ "message": message.into(), "extensions": { "code": code } }] }).to_string()
 }
 
 /// A request refused before it ran; answered by [`error_response`].
@@ -36,6 +70,13 @@ pub struct Rejection {
 impl Rejection {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
         Rejection { status, code, message: message.into() }
+    }
+
+    /// The error response in the negotiated media type.
+    fn respond(self, media: MediaType) -> axum::response::Response {
+        let mut response = self.into_response();
+        response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(media.content_type()));
+        response
     }
 }
 
@@ -56,49 +97,271 @@ pub async fn method_not_allowed() -> axum::response::Response {
     response
 }
 
-pub async fn execute(State(app): State<AppState>, request: axum::extract::Request) -> axum::response::Response {
-    let (parts, body) = request.into_parts();
-    if let Err(rejection) = limits::check_csrf(&parts.method, &parts.headers) {
-        return rejection.into_response();
-    }
-    let request = if parts.method == Method::GET || parts.method == Method::HEAD {
-        from_query_string(&parts)
-    } else {
-        match limits::check_content_type(&parts.headers) {
-            Err(rejection) => Err(rejection),
-            Ok(()) => match limits::read_body(body, &parts.headers, app.limits.body_bytes).await {
-                Ok(bytes) => from_json(&bytes),
-                Err(rejection) => Err(rejection),
-            },
+/// The two media types `/graphql` answers in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MediaType {
+    GraphqlResponse,
+    Json,
+}
+
+impl MediaType {
+    pub fn essence(self) -> &'static str {
+        match self {
+            MediaType::GraphqlResponse => GRAPHQL_RESPONSE,
+            MediaType::Json => JSON,
         }
-    };
-    let request = match request {
-        Ok(request) => request,
-        Err(rejection) => return rejection.into_response(),
-    };
-    let size = match &request {
-        BatchRequest::Single(_) => 1,
-        BatchRequest::Batch(requests) => requests.len(),
-    };
-    if size > app.limits.batch {
-        let message = format!("a batch may hold at most {} operations, this one has {size}", app.limits.batch);
-        return error_response(StatusCode::BAD_REQUEST, codes::BATCH_TOO_LARGE, message);
     }
-    let request_id = limits::request_id(&parts.headers);
-    let batched = matches!(request, BatchRequest::Batch(_));
-    let operations: Vec<Option<String>> = match &request {
-        BatchRequest::Single(one) => vec![one.operation_name.clone()],
-        BatchRequest::Batch(many) => many.iter().map(|r| r.operation_name.clone()).collect(),
+
+    pub fn content_type(self) -> &'static str {
+        match self {
+            MediaType::GraphqlResponse => "application/graphql-response+json; charset=utf-8",
+            MediaType::Json => "application/json; charset=utf-8",
+        }
+    }
+}
+
+/// The media type to answer in, from `Accept` (RFC 9110 §12.5.1): each type gets the quality of
+/// the most specific range that matches it; the higher quality wins, then the more specific match,
+/// then the one listed first; `*/*` and `application/*` alone give `application/json`. No
+/// `Accept` (or an empty one) means `application/json`, as GraphQL-over-HTTP asks for legacy
+/// clients. `None` when the client accepts neither type (HTTP 406).
+pub fn negotiate(headers: &HeaderMap) -> Option<MediaType> {
+    let mut ranges = Vec::new();
+    for value in headers.get_all(header::ACCEPT) {
+        let text = String::from_utf8_lossy(value.as_bytes());
+        for range in text.split(',') {
+            let mut parts = range.split(';');
+            let essence = parts.next().unwrap_or_default().trim().to_ascii_lowercase();
+            if essence.is_empty() {
+                continue;
+            }
+            let q = parts
+                .filter_map(|p| p.split_once('='))
+                .find(|(name, _)| name.trim().eq_ignore_ascii_case("q"))
+                .map_or(1.0, |(_, value)| value.trim().parse::<f32>().ok().filter(|q| (0.0..=1.0).contains(q)).unwrap_or(1.0));
+            ranges.push((essence, q));
+        }
+    }
+    if ranges.is_empty() {
+        return Some(MediaType::Json);
+    }
+    // (quality, specificity, -position) of a type: its most specific matching range.
+    let score = |media: MediaType| -> Option<(f32, u8, isize)> {
+        let essence = media.essence();
+        let (kind, _) = essence.split_once('/').expect("type/subtype");
+        let mut best: Option<(f32, u8, isize)> = None;
+        for (position, (range, q)) in ranges.iter().enumerate() {
+            let specificity = if range == essence {
+                2
+            } else if range.strip_suffix("/*") == Some(kind) {
+                1
+            } else if range == "*/*" {
+                0
+            } else {
+                continue;
+            };
+            let better = match best {
+                None => true,
+                Some((best_q, best_spec, _)) => specificity > best_spec || (specificity == best_spec && *q > best_q),
+            };
+            if better {
+                best = Some((*q, specificity, -(position as isize)));
+            }
+        }
+        best.filter(|(q, _, _)| *q > 0.0)
     };
-    let answers = app.engine.run(request, request_id.as_deref()).await;
-    let mut response = respond(&parts.headers, batched, &answers);
-    // For the request log and the metrics, which run outside this handler.
+    match (score(MediaType::GraphqlResponse), score(MediaType::Json)) {
+        (None, None) => None,
+        (Some(_), None) => Some(MediaType::GraphqlResponse),
+        (None, Some(_)) => Some(MediaType::Json),
+        (Some(g), Some(j)) => {
+            let g_wins = g.0 > j.0 || (g.0 == j.0 && (g.1 > j.1 || (g.1 == j.1 && g.2 > j.2)));
+            Some(if g_wins { MediaType::GraphqlResponse } else { MediaType::Json })
+        }
+    }
+}
+
+pub async fn execute(
+    State(app): State<AppState>,
+    Extension(caching): Extension<Arc<Caching>>,
+    request: axum::extract::Request,
+) -> axum::response::Response {
+    let (parts, body) = request.into_parts();
+    let Some(media) = negotiate(&parts.headers) else {
+        let message = "the response can be application/graphql-response+json or application/json; `Accept` allows neither";
+        let mut response = Rejection::new(StatusCode::NOT_ACCEPTABLE, NOT_ACCEPTABLE, message).respond(MediaType::Json);
+        finish(&mut response, None);
+        return response;
+    };
+    let mut response = match handle(&app, &caching, &parts, body, media).await {
+        Ok(response) => response,
+        Err(rejection) => rejection.respond(media),
+    };
+    finish(&mut response, None);
+    response
+}
+
+/// Headers every `/graphql` answer gets: `Vary`, and `Cache-Control: no-store` unless the answer
+/// set its own (a successful GET's, or a persisted-query error's).
+fn finish(response: &mut axum::response::Response, cache_control: Option<&HeaderValue>) {
+    let headers = response.headers_mut();
+    headers.insert(header::VARY, HeaderValue::from_static(VARY));
+    if !headers.contains_key(header::CACHE_CONTROL) {
+        let value = cache_control.cloned().unwrap_or(HeaderValue::from_static(caching::NO_STORE));
+        headers.insert(header::CACHE_CONTROL, value);
+    }
+}
+
+async fn handle(
+    app: &AppState,
+    caching: &Caching,
+    parts: &Parts,
+    body: Body,
+    media: MediaType,
+) -> Result<axum::response::Response, Rejection> {
+    limits::check_csrf(&parts.method, &parts.headers)?;
+    let get = parts.method == Method::GET || parts.method == Method::HEAD;
+    let operations = if get {
+        from_query_string(parts)?
+    } else {
+        limits::check_content_type(&parts.headers)?;
+        let bytes = limits::read_body(body, &parts.headers, app.limits.body_bytes).await?;
+        from_json(&bytes)?
+    };
+    let (batched, operations) = match operations {
+        Operations::Single(one) => (false, vec![one]),
+        Operations::Batch(many) => (true, many),
+    };
+    if operations.len() > app.limits.batch {
+        let message = format!("a batch may hold at most {} operations, this one has {}", app.limits.batch, operations.len());
+        return Err(Rejection::new(StatusCode::BAD_REQUEST, codes::BATCH_TOO_LARGE, message));
+    }
+
+    // Persisted queries: each operation either runs or is already answered (not found).
+    let mut slots: Vec<Slot> = Vec::with_capacity(operations.len());
+    for (i, operation) in operations.into_iter().enumerate() {
+        slots.push(resolve(operation, &caching.persisted, batched.then_some(i))?);
+    }
+
+    let names: Vec<Option<String>> = slots
+        .iter()
+        .map(|slot| match slot {
+            Slot::Run { request, .. } => request.operation_name.clone(),
+            Slot::Answered(_) => None,
+        })
+        .collect();
+
+    // GET: a mutation is refused; a matching `If-None-Match` is answered before running.
+    let mut etag = None;
+    if get {
+        if let [Slot::Run { request, .. }] = slots.as_slice() {
+            if selected_operation_kind(&request.query, request.operation_name.as_deref()) == Some(OperationKind::Mutation) {
+                let mut response = Rejection::new(
+                    StatusCode::METHOD_NOT_ALLOWED,
+                    codes::METHOD_NOT_ALLOWED,
+                    "a mutation cannot be sent with GET: use POST",
+                )
+                .respond(media);
+                response.headers_mut().insert(header::ALLOW, HeaderValue::from_static("POST"));
+                return Ok(response);
+            }
+            let tag = caching.etag(&ResponseCache::key(request), media.essence());
+            if caching::none_match(&parts.headers, &tag) {
+                return Ok(not_modified(tag, caching, names));
+            }
+            etag = Some(tag);
+        }
+    }
+
+    let answers = run(app, caching, parts, slots, batched).await;
+
+    let success = answers.iter().all(|a| !a.request_error && a.response.error_codes.is_empty());
     let outcome = Outcome {
-        operations,
+        operations: names.clone(),
         error_codes: answers.iter().flat_map(|a| a.response.error_codes.iter().cloned()).collect(),
         cached: answers.iter().all(|a| a.cached),
     };
+    let persisted_error = outcome.error_codes.iter().any(|c| c.starts_with("PERSISTED_QUERY_"));
+    if let (Some(tag), true) = (&etag, success) {
+        if caching::none_match_any(&parts.headers) {
+            return Ok(not_modified(tag.clone(), caching, names));
+        }
+    }
+    let mut response = respond(media, batched, &answers);
+    let headers = response.headers_mut();
+    match etag {
+        Some(tag) if success => {
+            headers.insert(header::ETAG, tag);
+            if let Some(value) = &caching.cache_control {
+                headers.insert(header::CACHE_CONTROL, value.clone());
+            }
+        }
+        _ if persisted_error => {
+            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(caching::PERSISTED_QUERY_ERROR_CACHE_CONTROL));
+        }
+        _ => {}
+    }
+    // For the request log and the metrics, which run outside this handler.
     response.extensions_mut().insert(outcome);
+    Ok(response)
+}
+
+/// Runs the operations that need running, registers the persisted queries that parsed and
+/// validated, and puts every answer in its place.
+async fn run(app: &AppState, caching: &Caching, parts: &Parts, slots: Vec<Slot>, batched: bool) -> Vec<Answer> {
+    let mut answers: Vec<Option<Answer>> = Vec::with_capacity(slots.len());
+    let mut requests = Vec::new();
+    let mut registers = Vec::new();
+    for slot in slots {
+        match slot {
+            Slot::Answered(answer) => answers.push(Some(answer)),
+            Slot::Run { request, register } => {
+                answers.push(None);
+                registers.push(register);
+                requests.push(request);
+            }
+        }
+    }
+    if !requests.is_empty() {
+        let request = if batched { BatchRequest::Batch(requests) } else { BatchRequest::Single(requests.remove(0)) };
+        let request_id = limits::request_id(&parts.headers);
+        let mut ran = app.engine.run(request, request_id.as_deref()).await.into_iter();
+        let mut registers = registers.into_iter();
+        for slot in answers.iter_mut().filter(|a| a.is_none()) {
+            let Some(answer) = ran.next() else { break };
+            if let Some(Some((persisted, query))) = registers.next() {
+                if !answer.request_error {
+                    caching.persisted.insert(&persisted.sha256, &query);
+                }
+            }
+            *slot = Some(answer);
+        }
+    }
+    answers.into_iter().map(|a| a.unwrap_or_else(internal_answer)).collect()
+}
+
+/// Never expected: an operation the engine gave no answer for.
+fn internal_answer() -> Answer {
+    tracing::error!("the engine returned fewer answers than operations");
+    let json = error_body(codes::INTERNAL, "internal error");
+    Answer {
+        json: json.into_bytes().into(),
+        cached: false,
+        request_error: true,
+        response: ResponseSummary { error_codes: vec![codes::INTERNAL.to_owned()] },
+    }
+}
+
+/// 304: the client's copy is current. Carries what the 200 would have (ETag, Cache-Control).
+fn not_modified(tag: HeaderValue, caching: &Caching, operations: Vec<Option<String>>) -> axum::response::Response {
+    let mut response = StatusCode::NOT_MODIFIED.into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::ETAG, tag);
+    if let Some(value) = &caching.cache_control {
+        headers.insert(header::CACHE_CONTROL, value.clone());
+    }
+    // Nothing ran: no error, and the answer came from (the client's) cache.
+    response.extensions_mut().insert(Outcome { operations, error_codes: Vec::new(), cached: true });
     response
 }
 
@@ -109,22 +372,17 @@ pub struct Outcome {
     pub operations: Vec<Option<String>>,
     /// `extensions.code` of every error in the answers.
     pub error_codes: Vec<String>,
-    /// Every answer came from the response cache.
+    /// Every answer came from the response cache (or, for a 304, the client's).
     pub cached: bool,
 }
 
-/// The media type of GraphQL-over-HTTP responses, which also lets the status code tell a request
-/// that never ran (4xx) from one that ran (200), whatever errors its fields had.
-const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
-
-/// Writes the answers with the media type the client accepts.
-fn respond(headers: &HeaderMap, batched: bool, answers: &[Answer]) -> axum::response::Response {
-    let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or("");
-    let graphql_response = accept.contains(GRAPHQL_RESPONSE);
-    let status =
-        if graphql_response && !batched && answers.iter().all(|a| a.request_error) { StatusCode::BAD_REQUEST } else { StatusCode::OK };
-    let content_type =
-        if graphql_response { "application/graphql-response+json; charset=utf-8" } else { "application/json; charset=utf-8" };
+/// Writes the answers with the negotiated media type.
+fn respond(media: MediaType, batched: bool, answers: &[Answer]) -> axum::response::Response {
+    let status = if media == MediaType::GraphqlResponse && !batched && answers.iter().all(|a| a.request_error) {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
     let body = if batched {
         let mut body = Vec::with_capacity(answers.iter().map(|a| a.json.len() + 1).sum::<usize>() + 2);
         body.push(b'[');
@@ -140,7 +398,74 @@ fn respond(headers: &HeaderMap, batched: bool, answers: &[Answer]) -> axum::resp
         // The cached bytes are shared, not copied.
         answers.first().map_or_else(Body::empty, |a| Body::from(Bytes::from_owner(a.json.clone())))
     };
-    (status, [(header::CONTENT_TYPE, HeaderValue::from_static(content_type))], body).into_response()
+    (status, [(header::CONTENT_TYPE, HeaderValue::from_static(media.content_type()))], body).into_response()
+}
+
+/// One operation as the client sent it: the query may be absent when a persisted-query hash names it.
+#[derive(Debug)]
+struct Operation {
+    query: Option<String>,
+    operation_name: Option<String>,
+    variables: Variables,
+    persisted: Option<PersistedQuery>,
+}
+
+#[derive(Debug)]
+enum Operations {
+    Single(Operation),
+    Batch(Vec<Operation>),
+}
+
+/// An operation ready to run (and, with a hash and its query, to register once it validated), or
+/// already answered.
+enum Slot {
+    Run { request: Request, register: Option<(PersistedQuery, String)> },
+    Answered(Answer),
+}
+
+/// Finds the query of a persisted-query hash, or checks that a query matches its hash.
+fn resolve(operation: Operation, persisted: &caching::PersistedQueries, index: Option<usize>) -> Result<Slot, Rejection> {
+    let Operation { query, operation_name, variables, persisted: hash } = operation;
+    let at = index.map_or(String::new(), |i| format!(" (batch item {i})"));
+    let mut register = None;
+    let query = match (query, hash) {
+        (Some(query), None) => query,
+        (None, None) => return Err(bad_request(format!("the request has no `query`{at}"))),
+        (_, Some(_)) if !persisted.enabled() => {
+            return Ok(Slot::Answered(persisted_error(caching::PERSISTED_QUERY_NOT_SUPPORTED, "PersistedQueryNotSupported")));
+        }
+        (Some(query), Some(hash)) => {
+            if !hash.matches(&query) {
+                return Err(Rejection::new(
+                    StatusCode::BAD_REQUEST,
+                    caching::PROVIDED_SHA_DOES_NOT_MATCH,
+                    format!("provided sha does not match query{at}"),
+                ));
+            }
+            register = Some((hash, query.clone()));
+            query
+        }
+        (None, Some(hash)) => match persisted.get(&hash.sha256) {
+            Some(query) => query.to_string(),
+            None => return Ok(Slot::Answered(persisted_error(caching::PERSISTED_QUERY_NOT_FOUND, "PersistedQueryNotFound"))),
+        },
+    };
+    let mut request = Request::new(query).variables(variables);
+    if let Some(name) = operation_name {
+        request = request.operation_name(name);
+    }
+    Ok(Slot::Run { request, register })
+}
+
+/// Apollo's persisted-query errors: HTTP 200 whatever the media type, so that its clients (which
+/// look for the message or the code in `errors`) send the query along.
+fn persisted_error(code: &str, message: &str) -> Answer {
+    Answer {
+        json: error_body(code, message).into_bytes().into(),
+        cached: false,
+        request_error: false,
+        response: ResponseSummary { error_codes: vec![code.to_owned()] },
+    }
 }
 
 #[derive(Deserialize)]
@@ -149,47 +474,54 @@ struct GetParams {
     query: Option<String>,
     operation_name: Option<String>,
     variables: Option<String>,
-    #[allow(dead_code)]
     extensions: Option<String>,
 }
 
-/// `GET /graphql?query=…&operationName=…&variables=<JSON>`.
-fn from_query_string(parts: &Parts) -> Result<BatchRequest, Rejection> {
+/// `GET /graphql?query=…&operationName=…&variables=<JSON>&extensions=<JSON>`.
+fn from_query_string(parts: &Parts) -> Result<Operations, Rejection> {
     let Query(params) = Query::<GetParams>::try_from_uri(&parts.uri)
         .map_err(|err| bad_request(format!("the query string is not a GraphQL request: {}", err.body_text())))?;
-    let query = params.query.ok_or_else(|| bad_request("the `query` parameter is missing"))?;
-    let variables = match params.variables.as_deref() {
-        None | Some("") => Json::Null,
-        Some(text) => serde_json::from_str(text).map_err(|err| bad_request(format!("`variables` is not JSON: {err}")))?,
+    let json_param = |name: &str, value: Option<String>| -> Result<Json, Rejection> {
+        match value.as_deref() {
+            None | Some("") => Ok(Json::Null),
+            Some(text) => serde_json::from_str(text).map_err(|err| bad_request(format!("`{name}` is not JSON: {err}"))),
+        }
     };
     let mut object = serde_json::Map::new();
-    object.insert("query".into(), Json::String(query));
+    object.insert("query".into(), params.query.map_or(Json::Null, Json::String));
     object.insert("operationName".into(), params.operation_name.map_or(Json::Null, Json::String));
-    object.insert("variables".into(), variables);
-    Ok(BatchRequest::Single(operation(Json::Object(object), None)?))
+    object.insert("variables".into(), json_param("variables", params.variables)?);
+    object.insert("extensions".into(), json_param("extensions", params.extensions)?);
+    Ok(Operations::Single(operation(Json::Object(object), None)?))
 }
 
 /// A POST body: one request object, or an array of them (a batch).
-fn from_json(body: &[u8]) -> Result<BatchRequest, Rejection> {
+fn from_json(body: &[u8]) -> Result<Operations, Rejection> {
     let value: Json = serde_json::from_slice(body).map_err(|err| bad_request(format!("the body is not valid JSON: {err}")))?;
     match value {
         Json::Array(items) if items.is_empty() => Err(bad_request("a batch must hold at least one operation")),
         Json::Array(items) => {
-            let requests = items.into_iter().enumerate().map(|(i, item)| operation(item, Some(i))).collect::<Result<_, _>>()?;
-            Ok(BatchRequest::Batch(requests))
+            let operations = items.into_iter().enumerate().map(|(i, item)| operation(item, Some(i))).collect::<Result<_, _>>()?;
+            Ok(Operations::Batch(operations))
         }
-        other => Ok(BatchRequest::Single(operation(other, None)?)),
+        other => Ok(Operations::Single(operation(other, None)?)),
     }
 }
 
-/// One `{query, operationName, variables}` object.
-fn operation(value: Json, index: Option<usize>) -> Result<Request, Rejection> {
+/// One `{query, operationName, variables, extensions}` object.
+fn operation(value: Json, index: Option<usize>) -> Result<Operation, Rejection> {
     let at = index.map_or(String::new(), |i| format!(" (batch item {i})"));
     let Json::Object(mut object) = value else {
         return Err(bad_request(format!("a GraphQL request must be a JSON object{at}")));
     };
+    let persisted = match object.remove("extensions") {
+        None | Some(Json::Null) => None,
+        Some(Json::Object(extensions)) => PersistedQuery::from_extensions(&extensions, &at)?,
+        Some(_) => return Err(bad_request(format!("`extensions` must be an object{at}"))),
+    };
     let query = match object.remove("query") {
-        Some(Json::String(query)) => query,
+        Some(Json::String(query)) => Some(query),
+        None | Some(Json::Null) if persisted.is_some() => None,
         None | Some(Json::Null) => return Err(bad_request(format!("the request has no `query`{at}"))),
         Some(_) => return Err(bad_request(format!("`query` must be a string{at}"))),
     };
@@ -204,11 +536,132 @@ fn operation(value: Json, index: Option<usize>) -> Result<Request, Rejection> {
         Some(variables @ Json::Object(_)) => Variables::from_json(variables),
         Some(_) => return Err(bad_request(format!("`variables` must be an object{at}"))),
     };
-    let mut request = Request::new(query).variables(variables);
-    if let Some(name) = operation_name {
-        request = request.operation_name(name);
+    Ok(Operation { query, operation_name, variables, persisted })
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum OperationKind {
+    Query,
+    Mutation,
+    Subscription,
+}
+
+/// The kind of the operation a document and operation name select, read from the tokens at the
+/// top level of the document (so in linear time, and before the parser sees the document); `None`
+/// when it cannot tell (no such operation, several without a name, a lexical error), which the
+/// executor then reports, and for any document without the word `mutation`.
+fn selected_operation_kind(query: &str, operation_name: Option<&str>) -> Option<OperationKind> {
+    if !query.contains("mutation") {
+        // The common case: no need to look further (only mutations matter to the caller).
+        return None;
     }
-    Ok(request)
+    let bytes = query.as_bytes();
+    let mut i = 0;
+    let mut depth = 0usize;
+    // Operations found: (kind, name).
+    let mut operations: Vec<(OperationKind, Option<&str>)> = Vec::new();
+    // After an operation keyword at the top level: the next name is its name.
+    let mut naming = false;
+    let mut at_definition = true;
+    while i < bytes.len() {
+        let c = bytes[i];
+        match c {
+            b' ' | b'\t' | b'\n' | b'\r' | b',' => i += 1,
+            b'#' => {
+                while i < bytes.len() && bytes[i] != b'\n' && bytes[i] != b'\r' {
+                    i += 1;
+                }
+            }
+            b'"' => {
+                naming = false;
+                if bytes[i..].starts_with(b"\"\"\"") {
+                    i += 3;
+                    loop {
+                        if i >= bytes.len() {
+                            return None;
+                        }
+                        if bytes[i] == b'\\' && bytes[i + 1..].starts_with(b"\"\"\"") {
+                            i += 4;
+                        } else if bytes[i..].starts_with(b"\"\"\"") {
+                            i += 3;
+                            break;
+                        } else {
+                            i += 1;
+                        }
+                    }
+                } else {
+                    i += 1;
+                    loop {
+                        match bytes.get(i) {
+                            None | Some(b'\n') | Some(b'\r') => return None,
+                            Some(b'\\') => i += 2,
+                            Some(b'"') => {
+                                i += 1;
+                                break;
+                            }
+                            Some(_) => i += 1,
+                        }
+                    }
+                }
+            }
+            b'{' | b'(' | b'[' => {
+                if depth == 0 && c == b'{' && at_definition {
+                    // `{ … }`: the query shorthand.
+                    operations.push((OperationKind::Query, None));
+                }
+                at_definition = false;
+                naming = false;
+                depth += 1;
+                i += 1;
+            }
+            b'}' | b')' | b']' => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 && c == b'}' {
+                    at_definition = true;
+                }
+                naming = false;
+                i += 1;
+            }
+            c if c == b'_' || c.is_ascii_alphabetic() => {
+                let start = i;
+                while i < bytes.len() && (bytes[i] == b'_' || bytes[i].is_ascii_alphanumeric()) {
+                    i += 1;
+                }
+                let word = &query[start..i];
+                if depth == 0 {
+                    if at_definition {
+                        at_definition = false;
+                        let kind = match word {
+                            "query" => Some(OperationKind::Query),
+                            "mutation" => Some(OperationKind::Mutation),
+                            "subscription" => Some(OperationKind::Subscription),
+                            _ => None,
+                        };
+                        if let Some(kind) = kind {
+                            operations.push((kind, None));
+                            naming = true;
+                        }
+                    } else if naming {
+                        if let Some(last) = operations.last_mut() {
+                            last.1 = Some(word);
+                        }
+                        naming = false;
+                    }
+                } else {
+                    naming = false;
+                }
+            }
+            _ => {
+                naming = false;
+                i += 1;
+            }
+        }
+    }
+    match operation_name {
+        Some(name) => operations.iter().find(|(_, n)| *n == Some(name)).map(|(kind, _)| *kind),
+        None if operations.len() == 1 => Some(operations[0].0),
+        None => None,
+    }
 }
 
 #[cfg(test)]
@@ -217,11 +670,71 @@ mod tests {
 
     #[test]
     fn request_bodies_are_read_strictly() {
-        assert!(from_json(br#"{"query": "{ a }", "operationName": "", "variables": null}"#).is_ok());
-        assert!(matches!(from_json(br#"[{"query": "{ a }"}, {"query": "{ b }"}]"#), Ok(BatchRequest::Batch(b)) if b.len() == 2));
-        for bad in [&b"[]"[..], b"{}", b"{\"query\": null}", b"{\"query\": \"{ a }\", \"variables\": \"{}\"}", b"42", b"\xff"] {
+        assert!(from_json(br#"{"query": "{ a }", "operationName": "", "variables": null, "extensions": null}"#).is_ok());
+        assert!(matches!(from_json(br#"[{"query": "{ a }"}, {"query": "{ b }"}]"#), Ok(Operations::Batch(b)) if b.len() == 2));
+        let hash = caching::sha256_hex("{ a }");
+        let persisted = format!(r#"{{"extensions": {{"persistedQuery": {{"version": 1, "sha256Hash": "{hash}"}}}}}}"#);
+        assert!(matches!(from_json(persisted.as_bytes()), Ok(Operations::Single(Operation { query: None, persisted: Some(_), .. }))));
+        for bad in [
+            &b"[]"[..],
+            b"{}",
+            b"{\"query\": null}",
+            b"{\"query\": \"{ a }\", \"variables\": \"{}\"}",
+            b"{\"query\": \"{ a }\", \"extensions\": []}",
+            b"{\"query\": \"{ a }\", \"extensions\": {\"persistedQuery\": {\"version\": 2}}}",
+            b"42",
+            b"\xff",
+        ] {
             let response = from_json(bad).err().unwrap_or_else(|| panic!("{:?} must be refused", String::from_utf8_lossy(bad)));
             assert_eq!(response.status, StatusCode::BAD_REQUEST);
         }
+    }
+
+    fn accept(value: &'static str) -> Option<MediaType> {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::ACCEPT, HeaderValue::from_static(value));
+        negotiate(&headers)
+    }
+
+    #[test]
+    fn accept_is_negotiated_with_qualities_and_wildcards() {
+        use MediaType::{GraphqlResponse as G, Json as J};
+        assert_eq!(negotiate(&HeaderMap::new()), Some(J));
+        assert_eq!(accept(""), Some(J));
+        assert_eq!(accept("*/*"), Some(J));
+        assert_eq!(accept("application/*"), Some(J));
+        assert_eq!(accept("application/json"), Some(J));
+        assert_eq!(accept("application/graphql-response+json"), Some(G));
+        assert_eq!(accept("Application/GraphQL-Response+JSON; charset=utf-8"), Some(G));
+        assert_eq!(accept("application/graphql-response+json, application/json;q=0.9"), Some(G));
+        assert_eq!(accept("application/json, application/graphql-response+json"), Some(J));
+        assert_eq!(accept("application/graphql-response+json, application/json"), Some(G));
+        assert_eq!(accept("application/json;q=0.5, application/graphql-response+json;q=0.8"), Some(G));
+        assert_eq!(accept("application/graphql-response+json, application/json, multipart/mixed"), Some(G));
+        assert_eq!(accept("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"), Some(J));
+        assert_eq!(accept("*/*, application/json;q=0"), Some(G), "the more specific range rules");
+        assert_eq!(accept("application/graphql-response+json;q=0, */*"), Some(J));
+        assert_eq!(accept("text/html"), None);
+        assert_eq!(accept("application/json;q=0, application/graphql-response+json;q=0"), None);
+        assert_eq!(accept("application/xml, text/*"), None);
+    }
+
+    #[test]
+    fn mutations_are_found_at_the_top_level_only() {
+        use OperationKind::*;
+        let kind = selected_operation_kind;
+        assert_eq!(kind("mutation { __typename }", None), Some(Mutation));
+        assert_eq!(kind("mutation M($a: In = {x: \"}\"}) @d(a: 1) { a }", None), Some(Mutation));
+        assert_eq!(kind("# mutation\n{ mutation }", None), None);
+        assert_eq!(kind("{ a(t: \"mutation\") }", None), None);
+        assert_eq!(kind("query Q { mutation } mutation M { a }", Some("M")), Some(Mutation));
+        assert_eq!(kind("query Q { mutation } mutation M { a }", Some("Q")), Some(Query));
+        assert_eq!(kind("query Q { mutation } mutation M { a }", None), None);
+        assert_eq!(kind("fragment F on Query { a } mutation { ...F }", None), Some(Mutation));
+        assert_eq!(kind("mutation M { a(s: \"\"\" } \\\"\"\" mutation \"\"\") }", None), Some(Mutation));
+        assert_eq!(kind("query Q { a(s: \"\"\" } mutation M { \"\"\") }", None), None);
+        assert_eq!(kind("{ a } }} mutation", None), None);
+        assert_eq!(kind("mutation { a(s: \"unterminated) }", None), None);
+        assert_eq!(kind("subscription S { mutation }", None), Some(Subscription));
     }
 }

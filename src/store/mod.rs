@@ -40,6 +40,8 @@ pub enum StoreError {
     Locked(PathBuf),
     #[error("sled: {0}")]
     Sled(#[from] sled::Error),
+    #[error("cannot build the store in {path} (the store in use, if any, is untouched): {source}")]
+    Build { path: PathBuf, source: Box<StoreError> },
     #[error("cannot encode a record: {0}")]
     Encode(String),
     #[error("cannot decode a stored record (corrupt or foreign store): {0}")]
@@ -295,14 +297,20 @@ fn rebuild(config: &StoreConfig, meta: &Meta, name: &str) -> Result<sled::Db, St
     let started = Instant::now();
     let fixtures = fixtures::load(&config.fixtures_dir)?;
     let dir = &config.data_dir;
+    // Half-built stores of crashed runs only take space, which this build may need.
+    remove_stale(dir, |name| name.starts_with("building-"));
     let building = dir.join(format!("building-{}", std::process::id()));
-    remove_dir(&building)?;
-    {
+    let written = (|| {
         let db = open_db(&building, config.cache_bytes)?;
         build::write(&db, &fixtures.dataset)?;
         // The meta record goes last: a store without it is never reused.
         db.open_tree(keys::trees::META)?.insert(META_KEY, codec::encode(meta)?)?;
         db.flush()?;
+        Ok(())
+    })();
+    if let Err(source) = written {
+        let _ = std::fs::remove_dir_all(&building);
+        return Err(StoreError::Build { path: building, source: Box::new(source) });
     }
     let target = dir.join(name);
     remove_dir(&target)?;
@@ -314,7 +322,7 @@ fn rebuild(config: &StoreConfig, meta: &Meta, name: &str) -> Result<sled::Db, St
     if let Ok(handle) = File::open(dir) {
         let _ = handle.sync_all();
     }
-    remove_stale(dir, name);
+    remove_stale(dir, |stale| stale != name && (stale.starts_with("store-") || stale.starts_with("building-")));
     tracing::info!(path = %target.display(), millis = started.elapsed().as_millis() as u64, "store rebuilt from fixtures");
     open_db(&target, config.cache_bytes)
 }
@@ -326,12 +334,12 @@ fn remove_dir(path: &Path) -> Result<(), StoreError> {
     }
 }
 
-/// Removes stores and half-built stores other than `keep`; failures only cost disk space.
-fn remove_stale(dir: &Path, keep: &str) {
+/// Removes the store directories `stale` picks; failures only cost disk space.
+fn remove_stale(dir: &Path, stale: impl Fn(&str) -> bool) {
     let Ok(entries) = std::fs::read_dir(dir) else { return };
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
-        if name != keep && (name.starts_with("store-") || name.starts_with("building-")) {
+        if stale(&name) {
             if let Err(err) = std::fs::remove_dir_all(entry.path()) {
                 tracing::warn!(error = %err, path = %entry.path().display(), "cannot remove a stale store");
             }

@@ -221,3 +221,53 @@ pub fn hvps_in_source_text() -> Vec<HvpInText> {
         })
         .collect()
 }
+
+/// The real `capgraph serve` with its logs (stderr) captured in `log_format` (`text` or `json`);
+/// `stop` returns them. Killed when dropped.
+pub struct LoggedBinary {
+    pub child: Child,
+    pub server: Server,
+    logs: Option<std::thread::JoinHandle<String>>,
+}
+
+pub fn serve_logged(fixtures: &Path, data_dir: &Path, log_format: &str) -> LoggedBinary {
+    let mut child = binary()
+        .env("CAPGRAPH_LOG_FORMAT", log_format)
+        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
+        .arg(data_dir)
+        .arg("--fixtures")
+        .arg(fixtures)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Read the logs as they come, so that a full pipe never blocks the server.
+    let stderr = child.stderr.take().unwrap();
+    let logs = std::thread::spawn(move || {
+        let mut logs = String::new();
+        let _ = std::io::Read::read_to_string(&mut BufReader::new(stderr), &mut logs);
+        logs
+    });
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let base = line.trim().strip_prefix("capgraph listening on ").unwrap_or_else(|| panic!("unexpected first line {line:?}")).to_owned();
+    LoggedBinary { child, server: Server { base }, logs: Some(logs) }
+}
+
+impl LoggedBinary {
+    /// Sends SIGTERM, waits for the exit, and returns the exit status and everything logged.
+    pub fn stop(mut self) -> (std::process::ExitStatus, String) {
+        let pid = self.child.id().to_string();
+        Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+        let status = self.child.wait().unwrap();
+        let logs = self.logs.take().unwrap().join().unwrap();
+        (status, logs)
+    }
+}
+
+impl Drop for LoggedBinary {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
