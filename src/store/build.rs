@@ -28,8 +28,7 @@ impl Links {
 #[derive(Default)]
 struct Batches {
     lookup: sled::Batch,
-    terms: sled::Batch,
-    vocab: sled::Batch,
+    search: search::Postings,
 }
 
 /// Writes one type's records, their lookup names and their citations.
@@ -44,7 +43,7 @@ fn records<T: Stored + Searchable>(
     for record in records {
         batch.insert(record.code().as_bytes(), codec::encode(record)?);
         cite(links, record)?;
-        search::index(record, &mut batches.terms, &mut batches.vocab);
+        batches.search.add(record);
         let lookup = &mut batches.lookup;
         for name in std::iter::once(record.code()).chain(names(record)) {
             lookup.insert(keys::lookup_key(T::TYPE_NAME, &fold(name)), record.code().as_bytes());
@@ -76,8 +75,7 @@ pub(super) fn write(db: &sled::Db, data: &Dataset) -> Result<(), StoreError> {
     records(db, &data.objectives, &mut batches, &mut links, |_| vec![])?;
     records(db, &data.contracts, &mut batches, &mut links, |c| vec![c.title.as_str()])?;
     db.open_tree(keys::trees::LOOKUP)?.apply_batch(batches.lookup)?;
-    db.open_tree(search::TERMS)?.apply_batch(batches.terms)?;
-    db.open_tree(search::VOCAB)?.apply_batch(batches.vocab)?;
+    batches.search.write(db)?;
 
     for project in &data.projects {
         for p in &project.participants {

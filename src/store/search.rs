@@ -1,13 +1,16 @@
 //! The full-text search index: folded words → the records and fields they occur in.
 //!
-//! Keys of the `search/terms` tree are `word \0 Type:code \0 field`; `search/vocab` holds each
-//! distinct word once, so that misspelt words can be matched by edit distance against it.
+//! `search/terms` maps each word to its postings (`Type:code` and field, encoded by the codec);
+//! `search/vocab` holds each word once with no value, so that misspelt words can be matched by
+//! edit distance against the vocabulary without reading any postings.
 
 use std::collections::HashMap;
 
-use serde::Serialize;
+use std::collections::BTreeMap;
 
-use super::{keys, Store, StoreError};
+use serde::{Deserialize, Serialize};
+
+use super::{codec, keys, Store, StoreError};
 use crate::model::{
     self,
     text::{edit_distance_within, fold, words},
@@ -18,7 +21,7 @@ pub const TERMS: &str = "search/terms";
 pub const VOCAB: &str = "search/vocab";
 
 /// A field a record is searchable by, and how much a match there counts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Field {
     Code,
     Acronym,
@@ -44,22 +47,6 @@ impl Field {
             Field::Statement => "statement",
             Field::Note => "statusNote",
         }
-    }
-
-    fn parse(name: &str) -> Option<Field> {
-        [
-            Field::Code,
-            Field::Acronym,
-            Field::Name,
-            Field::Alias,
-            Field::Title,
-            Field::Purpose,
-            Field::Description,
-            Field::Statement,
-            Field::Note,
-        ]
-        .into_iter()
-        .find(|f| f.name() == name)
     }
 
     /// Acronym and name matches rank above matches in running text.
@@ -142,17 +129,35 @@ impl Searchable for model::Source {
     }
 }
 
-/// Adds one record's words to the index batches.
-pub(super) fn index<T: Searchable>(record: &T, terms: &mut sled::Batch, vocab: &mut sled::Batch) {
-    let target = format!("{}:{}", T::TYPE_NAME, record.code());
-    for (field, text) in record.search_fields() {
-        for word in words(text) {
-            let mut key = keys::link_key(&word, &target);
-            key.push(0);
-            key.extend_from_slice(field.name().as_bytes());
-            terms.insert(key, &[]);
+/// One occurrence of a word: the record (`Type:code`) and the field.
+type Posting = (String, Field);
+
+/// The postings of every word, gathered in memory while the store is built.
+#[derive(Default)]
+pub(super) struct Postings(BTreeMap<String, Vec<Posting>>);
+
+impl Postings {
+    pub(super) fn add<T: Searchable>(&mut self, record: &T) {
+        let target = format!("{}:{}", T::TYPE_NAME, record.code());
+        for (field, text) in record.search_fields() {
+            for word in words(text) {
+                let postings = self.0.entry(word).or_default();
+                if !postings.iter().any(|(t, f)| *f == field && *t == target) {
+                    postings.push((target.clone(), field));
+                }
+            }
+        }
+    }
+
+    pub(super) fn write(self, db: &sled::Db) -> Result<(), StoreError> {
+        let (mut terms, mut vocab) = (sled::Batch::default(), sled::Batch::default());
+        for (word, postings) in self.0 {
+            terms.insert(word.as_bytes(), codec::encode(&postings)?);
             vocab.insert(word.as_bytes(), &[]);
         }
+        db.open_tree(TERMS)?.apply_batch(terms)?;
+        db.open_tree(VOCAB)?.apply_batch(vocab)?;
+        Ok(())
     }
 }
 
@@ -206,13 +211,9 @@ impl Store {
         let mut keys_read = 0;
         for (i, words) in candidates.iter().enumerate() {
             for (word, closeness) in words {
-                for entry in terms.scan_prefix(keys::link_prefix(word)) {
-                    let key = entry?.0;
-                    keys_read += 1;
-                    let rest = &key[word.len() + 1..];
-                    let Some(split) = rest.iter().position(|b| *b == 0) else { continue };
-                    let target = String::from_utf8_lossy(&rest[..split]).into_owned();
-                    let Some(field) = Field::parse(&String::from_utf8_lossy(&rest[split + 1..])) else { continue };
+                let Some(bytes) = terms.get(word.as_bytes())? else { continue };
+                keys_read += 1;
+                for (target, field) in codec::decode::<Vec<Posting>>(&bytes)? {
                     let score = closeness * field.weight();
                     let slot = &mut found.entry(target).or_insert_with(|| vec![None; query.len()])[i];
                     if slot.is_none_or(|(best, _)| score > best) {
