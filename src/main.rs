@@ -10,7 +10,9 @@ use capgraph::config::{Cli, Command, LogFormat, ServeArgs};
 
 fn init_logging(format: LogFormat) {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("capgraph=info,tower_http=info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    // Colours only on a terminal: logs piped to a file or a collector stay plain text.
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(ansi);
     match format {
         LogFormat::Text => builder.init(),
         // One JSON object per line, the event's fields at the top level beside `message`.
@@ -65,7 +67,7 @@ async fn serve(args: ServeArgs, fixtures: std::path::PathBuf) -> anyhow::Result<
         format = %info.format,
         fixtures = %fixtures.display(),
         path = %info.path.display(),
-        "store {how} in {} ms: {counts}",
+        "store {how} in {} ms: {records} records",
         info.open_millis
     );
     let listener = tokio::net::TcpListener::bind(args.listen).await.with_context(|| format!("cannot listen on {}", args.listen))?;

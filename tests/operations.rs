@@ -133,6 +133,17 @@ async fn metrics_count_requests_by_operation_outcome_and_error_code() {
     // Not a GraphQL request at all: refused before any operation ran.
     let (status, answer) = post(&server, &json!({ "nope": 1 })).await;
     assert_eq!((status, common::error_code(&answer)), (400, "BAD_REQUEST"));
+    // Refused too, its error body compressed on the way out: its code is counted all the same.
+    let response = client()
+        .post(server.url("/graphql"))
+        .header("content-type", "application/xml")
+        .header("accept-encoding", "gzip")
+        .body(r#"{"query": "{ __typename }"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 415);
+    assert_eq!(response.headers().get("content-encoding").map(|v| v.to_str().unwrap()), Some("gzip"));
 
     let batch = json!([{ "query": "query A { nations(first: 1) { nodes { code } } }" }, { "query": "{ __typename }" }]);
     let (status, _) = post(&server, &batch).await;
@@ -145,13 +156,14 @@ async fn metrics_count_requests_by_operation_outcome_and_error_code() {
     assert_eq!(delta(REQUESTS, &labels(&ok_labels, &[])), 1.0);
     assert_eq!(delta(REQUESTS, &labels(&graphql("OpsNations", "cached"), &[])), 1.0);
     assert_eq!(delta(REQUESTS, &labels(&graphql("OpsTooMany", "graphql_error"), &[])), 1.0);
-    assert_eq!(delta(REQUESTS, &labels(&graphql("-", "rejected"), &[])), 1.0);
+    assert_eq!(delta(REQUESTS, &labels(&graphql("-", "rejected"), &[])), 2.0);
     assert_eq!(delta(REQUESTS, &labels(&graphql("batch", "ok"), &[])), 1.0);
     let graphql_requests: f64 = after.named(REQUESTS).iter().filter(|s| s.labels["route"] == "/graphql").map(|s| s.value).sum();
-    assert_eq!(graphql_requests, 5.0, "exactly the five /graphql requests above");
+    assert_eq!(graphql_requests, 6.0, "exactly the six /graphql requests above");
     assert_eq!(delta(ERRORS, &[("code", "BAD_USER_INPUT")]), bad_inputs as f64);
     assert_eq!(delta(ERRORS, &[("code", "BAD_REQUEST")]), 1.0);
-    assert_eq!(after.named(ERRORS).iter().map(|s| s.value).sum::<f64>(), bad_inputs as f64 + 1.0, "no other error was counted");
+    assert_eq!(delta(ERRORS, &[("code", "UNSUPPORTED_MEDIA_TYPE")]), 1.0);
+    assert_eq!(after.named(ERRORS).iter().map(|s| s.value).sum::<f64>(), bad_inputs as f64 + 2.0, "no other error was counted");
     // The earlier scrape is counted too, under its own route.
     assert!(after.get(REQUESTS, &[("route", "/metrics"), ("operation", "-"), ("outcome", "ok")]) >= 1.0);
 

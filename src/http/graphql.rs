@@ -190,25 +190,24 @@ pub async fn execute(
     let Some(media) = negotiate(&parts.headers) else {
         let message = "the response can be application/graphql-response+json or application/json; `Accept` allows neither";
         let mut response = Rejection::new(StatusCode::NOT_ACCEPTABLE, NOT_ACCEPTABLE, message).respond(MediaType::Json);
-        finish(&mut response, None);
+        finish(&mut response);
         return response;
     };
     let mut response = match handle(&app, &caching, &parts, body, media).await {
         Ok(response) => response,
         Err(rejection) => rejection.respond(media),
     };
-    finish(&mut response, None);
+    finish(&mut response);
     response
 }
 
-/// Headers every `/graphql` answer gets: `Vary`, and `Cache-Control: no-store` unless the answer
-/// set its own (a successful GET's, or a persisted-query error's).
-fn finish(response: &mut axum::response::Response, cache_control: Option<&HeaderValue>) {
+/// Headers every `/graphql` answer gets: `Vary`, and `Cache-Control: no-store` unless it is
+/// cacheable (a successful GET's, with an `ETag`) or says otherwise (a persisted-query error).
+fn finish(response: &mut axum::response::Response) {
     let headers = response.headers_mut();
     headers.insert(header::VARY, HeaderValue::from_static(VARY));
-    if !headers.contains_key(header::CACHE_CONTROL) {
-        let value = cache_control.cloned().unwrap_or(HeaderValue::from_static(caching::NO_STORE));
-        headers.insert(header::CACHE_CONTROL, value);
+    if !headers.contains_key(header::CACHE_CONTROL) && !headers.contains_key(header::ETAG) {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(caching::NO_STORE));
     }
 }
 
@@ -725,14 +724,14 @@ mod tests {
         let kind = selected_operation_kind;
         assert_eq!(kind("mutation { __typename }", None), Some(Mutation));
         assert_eq!(kind("mutation M($a: In = {x: \"}\"}) @d(a: 1) { a }", None), Some(Mutation));
-        assert_eq!(kind("# mutation\n{ mutation }", None), None);
-        assert_eq!(kind("{ a(t: \"mutation\") }", None), None);
+        assert_eq!(kind("# mutation\n{ mutation }", None), Some(Query));
+        assert_eq!(kind("{ a(t: \"mutation\") }", None), Some(Query));
         assert_eq!(kind("query Q { mutation } mutation M { a }", Some("M")), Some(Mutation));
         assert_eq!(kind("query Q { mutation } mutation M { a }", Some("Q")), Some(Query));
         assert_eq!(kind("query Q { mutation } mutation M { a }", None), None);
         assert_eq!(kind("fragment F on Query { a } mutation { ...F }", None), Some(Mutation));
         assert_eq!(kind("mutation M { a(s: \"\"\" } \\\"\"\" mutation \"\"\") }", None), Some(Mutation));
-        assert_eq!(kind("query Q { a(s: \"\"\" } mutation M { \"\"\") }", None), None);
+        assert_eq!(kind("query Q { a(s: \"\"\" } mutation M { \"\"\") }", None), Some(Query));
         assert_eq!(kind("{ a } }} mutation", None), None);
         assert_eq!(kind("mutation { a(s: \"unterminated) }", None), None);
         assert_eq!(kind("subscription S { mutation }", None), Some(Subscription));

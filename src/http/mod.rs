@@ -1,7 +1,7 @@
 //! The HTTP surface: `/graphql` (GET and POST), GraphiQL at `/`, the SDL, health and metrics.
 
-pub mod graphiql;
 pub mod caching;
+pub mod graphiql;
 pub mod graphql;
 mod health;
 pub mod limits;
@@ -67,8 +67,7 @@ pub fn router(state: AppState) -> Router {
     let limits = state.limits.clone();
     let app = state.clone();
     let info = state.store.info();
-    let caching =
-        caching::Caching::new(&info.digest, &info.format, &state.sdl, &limits.cache_control, limits.persisted_query_bytes);
+    let caching = caching::Caching::new(&info.digest, &info.format, &state.sdl, &limits.cache_control, limits.persisted_query_bytes);
     Router::new()
         .route(
             "/graphql",
@@ -83,10 +82,10 @@ pub fn router(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(limits.body_bytes))
         .layer(middleware::from_fn_with_state(limits.timeout, limits::time_limit))
         .layer(CatchPanicLayer::custom(limits::panic_response))
+        // The request's span, metrics and one log line (it reads error bodies before compression).
+        .layer(middleware::from_fn_with_state(app, metrics::track))
         // gzip or brotli, as `Accept-Encoding` asks (bodies of 32 bytes or more).
         .layer(CompressionLayer::new())
-        // The request's span, metrics and one log line.
-        .layer(middleware::from_fn_with_state(app, metrics::track))
         .layer(option_layer(limits::cors(&limits.cors_origins)))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
