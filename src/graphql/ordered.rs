@@ -12,7 +12,9 @@
 //! selection set whose order depends on a type condition; the writer reads it and never writes it.
 
 use std::{
+    cell::RefCell,
     collections::{HashMap, HashSet},
+    rc::Rc,
     sync::{Arc, Mutex},
 };
 
@@ -161,12 +163,18 @@ fn typename_field() -> Field {
     }
 }
 
+/// Response keys in order, each with the field nodes merged under it.
+type Collected<'a> = Rc<Vec<(&'a Name, Vec<&'a Field>)>>;
+
 /// What the writer needs from one request.
 pub struct Plan<'a> {
     pub document: &'a ExecutableDocument,
     pub operation: &'a OperationDefinition,
     pub variables: &'a Variables,
     pub relations: &'a TypeRelations,
+    /// Every object of a list shares its selection sets: collect their fields once per concrete
+    /// type, not once per object.
+    collected: RefCell<HashMap<(Vec<*const SelectionSet>, Option<String>), Collected<'a>>>,
 }
 
 impl<'a> Plan<'a> {
@@ -188,7 +196,7 @@ impl<'a> Plan<'a> {
                 only
             }
         };
-        Some(Plan { document, operation: &operation.node, variables, relations })
+        Some(Plan { document, operation: &operation.node, variables, relations, collected: RefCell::default() })
     }
 
     fn skipped(&self, directives: &[Positioned<Directive>]) -> bool {
@@ -209,22 +217,29 @@ impl<'a> Plan<'a> {
         })
     }
 
-    /// CollectFields: response keys in order, each with the field nodes merged under it.
-    fn collect<'p>(&'p self, sets: &[&'p SelectionSet], concrete: Option<&str>) -> Vec<(&'p Name, Vec<&'p Field>)> {
+    /// CollectFields (GraphQL spec): response keys in order, each with the field nodes merged
+    /// under it; remembered per selection sets and concrete type.
+    fn collect(&self, sets: &[&'a SelectionSet], concrete: Option<&str>) -> Collected<'a> {
+        let key = (sets.iter().map(|s| *s as *const SelectionSet).collect::<Vec<_>>(), concrete.map(str::to_owned));
+        if let Some(found) = self.collected.borrow().get(&key) {
+            return found.clone();
+        }
         let mut out: Vec<(&Name, Vec<&Field>)> = Vec::new();
         let mut visited = HashSet::new();
         for set in sets {
             self.collect_into(set, concrete, &mut out, &mut visited);
         }
+        let out = Rc::new(out);
+        self.collected.borrow_mut().insert(key, out.clone());
         out
     }
 
-    fn collect_into<'p>(
-        &'p self,
-        set: &'p SelectionSet,
+    fn collect_into(
+        &self,
+        set: &'a SelectionSet,
         concrete: Option<&str>,
-        out: &mut Vec<(&'p Name, Vec<&'p Field>)>,
-        visited: &mut HashSet<&'p Name>,
+        out: &mut Vec<(&'a Name, Vec<&'a Field>)>,
+        visited: &mut HashSet<&'a Name>,
     ) {
         for item in &set.items {
             if self.skipped(item.node.directives()) {
@@ -263,10 +278,10 @@ fn write_json<T: serde::Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) {
 }
 
 /// Writes `value` for the field nodes `fields` (merged under one response key).
-fn write_value(out: &mut Vec<u8>, value: &Value, fields: &[&Field], plan: &Plan<'_>) {
+fn write_value<'a>(out: &mut Vec<u8>, value: &Value, fields: &[&'a Field], plan: &Plan<'a>) {
     match value {
         Value::Object(map) => {
-            let sets: Vec<&SelectionSet> = fields.iter().map(|f| &f.selection_set.node).collect();
+            let sets: Vec<&'a SelectionSet> = fields.iter().map(|f| &f.selection_set.node).collect();
             write_object(out, map, &sets, plan);
         }
         Value::List(items) => {
@@ -283,7 +298,7 @@ fn write_value(out: &mut Vec<u8>, value: &Value, fields: &[&Field], plan: &Plan<
     }
 }
 
-fn write_object(out: &mut Vec<u8>, map: &async_graphql::indexmap::IndexMap<Name, Value>, sets: &[&SelectionSet], plan: &Plan<'_>) {
+fn write_object<'a>(out: &mut Vec<u8>, map: &async_graphql::indexmap::IndexMap<Name, Value>, sets: &[&'a SelectionSet], plan: &Plan<'a>) {
     let concrete = match map.get(TYPE_KEY) {
         Some(Value::String(name)) => Some(name.as_str()),
         _ => None,
@@ -296,7 +311,7 @@ fn write_object(out: &mut Vec<u8>, map: &async_graphql::indexmap::IndexMap<Name,
             out.push(b',');
         }
     };
-    for (key, fields) in &order {
+    for (key, fields) in order.iter() {
         if key.as_str() == TYPE_KEY {
             continue;
         }
