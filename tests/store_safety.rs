@@ -91,6 +91,15 @@ async fn sigkill_during_a_rebuild_never_leaves_a_broken_store() {
     }
 }
 
+/// Bytes of the files under `dir`.
+fn dir_bytes(dir: &Path) -> u64 {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| if e.file_type().unwrap().is_dir() { dir_bytes(&e.path()) } else { e.metadata().unwrap().len() })
+        .sum()
+}
+
 fn serve_output(fixtures: &Path, data: &Path) -> std::process::Output {
     binary().args(["serve", "--listen", "127.0.0.1:0", "--fixtures"]).arg(fixtures).arg("--data-dir").arg(data).output().unwrap()
 }
@@ -125,21 +134,33 @@ fn a_read_only_data_directory_is_a_clear_startup_error() {
 async fn a_full_disk_during_a_rebuild_fails_clearly_and_keeps_the_old_store() {
     let fixtures = tempfile::tempdir().unwrap();
     copy_fixtures(fixtures.path());
+    // A disk three times the size of the bundled store: room for it, not for a ten times larger one.
+    let probe = tempfile::tempdir().unwrap();
+    Binary::serve(fixtures.path(), probe.path()).stop();
+    let store_bytes = dir_bytes(probe.path());
     let mount = tempfile::tempdir().unwrap();
-    let mounted = mount_tmpfs(mount.path(), "size=6m");
+    let mounted = mount_tmpfs(mount.path(), &format!("size={}k", (3 * store_bytes / 1024).max(256)));
     let data = mount.path().join("data");
     std::fs::create_dir_all(&data).unwrap();
     Binary::serve(fixtures.path(), &data).stop();
 
     grow_and_rename(fixtures.path(), "renamed while the disk is full");
-    let output = if mounted {
-        serve_output(fixtures.path(), &data)
+    // `timeout` turns a server that wrongly starts into a failure instead of a hang.
+    let mut command = Command::new("timeout");
+    if mounted {
+        command.arg("60").arg(env!("CARGO_BIN_EXE_capgraph"));
     } else {
         // Without mount rights: a file-size limit makes writes fail the way a full disk does.
-        let mut command = Command::new("sh");
-        command.arg("-c").arg(r#"ulimit -f 64; trap "" XFSZ; exec "$@""#).arg("sh").arg(env!("CARGO_BIN_EXE_capgraph"));
-        command.args(["serve", "--listen", "127.0.0.1:0", "--fixtures"]).arg(fixtures.path()).arg("--data-dir").arg(&data).output().unwrap()
-    };
+        command.args(["60", "sh", "-c", r#"ulimit -f 64; trap "" XFSZ; exec "$@""#, "sh", env!("CARGO_BIN_EXE_capgraph")]);
+    }
+    let output = command
+        .args(["serve", "--listen", "127.0.0.1:0", "--fixtures"])
+        .arg(fixtures.path())
+        .arg("--data-dir")
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&output.stdout).is_empty(), "the server must not start on a store it could not build");
     assert!(!output.status.success(), "a rebuild that cannot be written must not start the server");
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("cannot build the store in") && stderr.contains("the store in use, if any, is untouched"), "{stderr}");
