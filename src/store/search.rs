@@ -142,7 +142,9 @@ impl Postings {
         for (field, text) in record.search_fields() {
             for word in words(text) {
                 let postings = self.0.entry(word).or_default();
-                if !postings.iter().any(|(t, f)| *f == field && *t == target) {
+                // Records are added one at a time, so a duplicate can only be among the entries
+                // this record already added at the end of the list (scanning it all is quadratic).
+                if !postings.iter().rev().take_while(|(t, _)| *t == target).any(|(_, f)| *f == field) {
                     postings.push((target.clone(), field));
                 }
             }
