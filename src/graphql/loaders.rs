@@ -53,6 +53,10 @@ impl<T> Hash for Code<T> {
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct LinksOf(pub Index, pub String);
 
+/// How many links one record has through one index.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct CountOf(pub Index, pub String);
+
 pub struct StoreLoader(pub Arc<Store>);
 
 /// Loader errors are cloned to every waiting resolver, hence the `Arc`.
@@ -83,6 +87,23 @@ impl Loader<LinksOf> for StoreLoader {
             for (from, links) in self.0.links_many(index, &froms)? {
                 out.insert(LinksOf(index, from), Arc::new(links));
             }
+        }
+        Ok(out)
+    }
+}
+
+impl Loader<CountOf> for StoreLoader {
+    type Value = usize;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[CountOf]) -> Result<HashMap<CountOf, usize>, LoadError> {
+        let mut by_index: HashMap<Index, Vec<String>> = HashMap::new();
+        for CountOf(index, from) in keys {
+            by_index.entry(*index).or_default().push(from.clone());
+        }
+        let mut out = HashMap::with_capacity(keys.len());
+        for (index, froms) in by_index {
+            out.extend(self.0.link_counts(index, &froms)?.into_iter().map(|(from, n)| (CountOf(index, from), n)));
         }
         Ok(out)
     }
@@ -178,6 +199,11 @@ pub async fn one<T: Stored>(ctx: &Context<'_>, code: &str) -> Result<Option<Arc<
 pub async fn many<T: Stored>(ctx: &Context<'_>, codes: &[String]) -> Result<Vec<Arc<T>>> {
     let found = loader(ctx)?.load_many(codes.iter().map(|c| Code::<T>::new(c.clone()))).await.map_err(internal)?;
     Ok(codes.iter().filter_map(|code| found.get(&Code::new(code.clone())).cloned()).collect())
+}
+
+/// How many links one record has through one index, without reading them.
+pub async fn link_count(ctx: &Context<'_>, index: Index, from: &str) -> Result<usize> {
+    Ok(loader(ctx)?.load_one(CountOf(index, from.to_owned())).await.map_err(internal)?.unwrap_or_default())
 }
 
 /// The links of one record through one index, in target-code order.

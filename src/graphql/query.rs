@@ -371,8 +371,8 @@ impl RecordQuery {
             NationOrderField::NatoAccession => order(&mut nations, order_by.direction, |n| n.nato_accession),
             NationOrderField::ProjectCount => {
                 let codes: Vec<String> = nations.iter().map(|n| n.code.clone()).collect();
-                let counts = loaders::store(ctx).links_many(Index::ProjectsByParticipant, &codes).map_err(super::errors::internal)?;
-                order(&mut nations, order_by.direction, |n| Some(counts.get(&n.code).map_or(0, Vec::len)));
+                let counts = loaders::store(ctx).link_counts(Index::ProjectsByParticipant, &codes).map_err(super::errors::internal)?;
+                order(&mut nations, order_by.direction, |n| Some(counts.get(&n.code).copied().unwrap_or(0)));
             }
         }
         page(ctx, nations, PageArgs { first, after, last, before })

@@ -86,10 +86,10 @@ impl Stats {
         let store = loaders::store(ctx);
         let areas = store.all::<model::CapabilityArea>().map_err(internal)?;
         let codes: Vec<String> = areas.iter().map(|a| a.code.clone()).collect();
-        let links = store.links_many(Index::ProjectsByArea, &codes).map_err(internal)?;
+        let links = store.link_counts(Index::ProjectsByArea, &codes).map_err(internal)?;
         let mut counts: Vec<AreaCount> = areas
             .into_iter()
-            .map(|a| AreaCount { count: links.get(&a.code).map_or(0, Vec::len), area: CapabilityArea(Arc::new(a)) })
+            .map(|a| AreaCount { count: links.get(&a.code).copied().unwrap_or(0), area: CapabilityArea(Arc::new(a)) })
             .collect();
         counts.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.area.0.code.cmp(&b.area.0.code)));
         Ok(counts)
@@ -104,10 +104,10 @@ impl Stats {
         let store = loaders::store(ctx);
         let nations = store.all::<model::Nation>().map_err(internal)?;
         let codes: Vec<String> = nations.iter().map(|n| n.code.clone()).collect();
-        let links = store.links_many(Index::ProjectsByParticipant, &codes).map_err(internal)?;
+        let links = store.link_counts(Index::ProjectsByParticipant, &codes).map_err(internal)?;
         let mut ranked: Vec<NationCount> = nations
             .into_iter()
-            .map(|n| NationCount { project_count: links.get(&n.code).map_or(0, Vec::len), nation: Nation(Arc::new(n)) })
+            .map(|n| NationCount { project_count: links.get(&n.code).copied().unwrap_or(0), nation: Nation(Arc::new(n)) })
             .collect();
         ranked.sort_by(|a, b| b.project_count.cmp(&a.project_count).then_with(|| a.nation.0.code.cmp(&b.nation.0.code)));
         ranked.truncate(first.map_or(usize::MAX, |f| f.max(0) as usize));

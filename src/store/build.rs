@@ -11,7 +11,8 @@ use crate::model::{text::fold, Dataset, Record};
 
 /// Index entries collected before writing, so each tree is written in one batch.
 #[derive(Default)]
-struct Links(BTreeMap<Index, sled::Batch>);
+/// (A link recorded twice, such as a strategy reached directly and through an objective, is kept once.)
+struct Links(BTreeMap<Index, BTreeMap<Vec<u8>, Vec<u8>>>);
 
 impl Links {
     fn add(&mut self, index: Index, from: &str, to: &str, meta: &LinkMeta) -> Result<(), StoreError> {
@@ -119,9 +120,22 @@ pub(super) fn write(db: &sled::Db, data: &Dataset) -> Result<(), StoreError> {
             links.plain(Index::OrganisationsByParent, parent, &org.code)?;
         }
     }
+    // Link counts are stored too, so that `projectCount` and `totalCount` need not read every link.
+    let mut counts = sled::Batch::default();
     for index in Index::ALL {
-        let batch = links.0.remove(&index).unwrap_or_default();
+        let entries = links.0.remove(&index).unwrap_or_default();
+        let mut batch = sled::Batch::default();
+        let mut per_from: BTreeMap<&[u8], u64> = BTreeMap::new();
+        for (key, value) in &entries {
+            let from = &key[..key.iter().position(|b| *b == 0).unwrap_or(key.len())];
+            *per_from.entry(from).or_default() += 1;
+            batch.insert(key.as_slice(), value.as_slice());
+        }
+        for (from, count) in per_from {
+            counts.insert(keys::link_key(index.tree_name(), &String::from_utf8_lossy(from)), codec::encode(&count)?);
+        }
         db.open_tree(index.tree_name())?.apply_batch(batch)?;
     }
+    db.open_tree(keys::trees::LINK_COUNTS)?.apply_batch(counts)?;
     Ok(())
 }

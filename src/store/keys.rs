@@ -5,6 +5,8 @@
 pub mod trees {
     pub const META: &str = "meta";
     pub const LOOKUP: &str = "lookup";
+    /// `index tree name \0 from` → how many links `from` has in that index.
+    pub const LINK_COUNTS: &str = "link-counts";
 }
 
 /// The index trees behind the links between records.

@@ -265,6 +265,22 @@ impl Store {
         Ok(found)
     }
 
+    /// How many links each of `froms` has through one index, in one call (0 for none).
+    pub fn link_counts(&self, index: Index, froms: &[String]) -> Result<HashMap<String, usize>, StoreError> {
+        self.count_read(froms.len());
+        let tree = self.tree(keys::trees::LINK_COUNTS)?;
+        froms
+            .iter()
+            .map(|from| {
+                let count = match tree.get(keys::link_key(index.tree_name(), from))? {
+                    Some(bytes) => codec::decode::<u64>(&bytes)? as usize,
+                    None => 0,
+                };
+                Ok((from.clone(), count))
+            })
+            .collect()
+    }
+
     /// The code of the record of `type_name` whose code, name, acronym or alias folds to `text`.
     pub fn lookup(&self, type_name: &str, text: &str) -> Result<Option<String>, StoreError> {
         self.count_read(1);

@@ -93,7 +93,7 @@ impl Nation {
     }
     /// Number of projects it takes part in.
     async fn project_count(&self, ctx: &Context<'_>) -> Result<usize> {
-        Ok(loaders::links(ctx, Index::ProjectsByParticipant, &self.0.code).await?.len())
+        loaders::link_count(ctx, Index::ProjectsByParticipant, &self.0.code).await
     }
     /// Contracts it benefits from.
     async fn contracts(
