@@ -340,7 +340,18 @@ fn rebuild(config: &StoreConfig, meta: &Meta, name: &str) -> Result<sled::Db, St
     }
     remove_stale(dir, |stale| stale != name && (stale.starts_with("store-") || stale.starts_with("building-")));
     tracing::info!(path = %target.display(), millis = started.elapsed().as_millis() as u64, "store rebuilt from fixtures");
-    open_db(&target, config.cache_bytes)
+    // The building handle is dropped above, but sled's background flusher may hold the file lock
+    // a moment longer; no other process can hold it (the data-directory lock keeps them out).
+    let mut attempts = 0;
+    loop {
+        match open_db(&target, config.cache_bytes) {
+            Err(StoreError::Sled(sled::Error::Io(err))) if attempts < 100 && err.to_string().contains("could not acquire lock") => {
+                attempts += 1;
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            result => return result,
+        }
+    }
 }
 
 fn remove_dir(path: &Path) -> Result<(), StoreError> {
