@@ -73,8 +73,9 @@ fn builder() -> SchemaBuilder<QueryRoot, EmptyMutation, EmptySubscription> {
     Schema::build(QueryRoot::default(), EmptyMutation, EmptySubscription).register_output_type::<types::Node>()
 }
 
-/// The schema serving `store`. Each request must add its own loader
-/// ([`loaders::for_request`]) so that no two requests share a cache or a batch.
+/// The schema serving `store`. Run requests through [`loaders::execute`] (or
+/// [`execute::Engine::run`]), which gives each its own loader, so that no two requests share a
+/// cache or a batch.
 pub fn schema(store: Arc<Store>, limits: QueryLimits) -> CapgraphSchema {
     let model = validation::SchemaModel::from_sdl(&sdl());
     let mut builder = builder()
