@@ -31,11 +31,12 @@ impl Engine {
         self.cache.usage()
     }
 
-    /// Answers a single or batched request: one [`Answer`] per operation. `request_id` is shown
-    /// on internal errors, whose details stay in the log.
-    pub async fn run(&self, request: BatchRequest, request_id: Option<&str>) -> Vec<Answer> {
+    /// Answers a single or batched request: one [`Answer`] per operation. `key` is the single
+    /// request's [`ResponseCache::key`] when the caller has computed it already (for an ETag);
+    /// `request_id` is shown on internal errors, whose details stay in the log.
+    pub async fn run(&self, request: BatchRequest, key: Option<Arc<str>>, request_id: Option<&str>) -> Vec<Answer> {
         let BatchRequest::Single(one) = request else { return self.execute(request, request_id).await };
-        let key = ResponseCache::key(&one);
+        let key = key.unwrap_or_else(|| ResponseCache::key(&one));
         if let Some(hit) = self.cache.get(&key) {
             return vec![Answer { json: hit.json, request_error: hit.request_error, cached: true, response: ResponseSummary::default() }];
         }

@@ -252,6 +252,7 @@ async fn handle(
 
     // GET: a mutation is refused; a matching `If-None-Match` is answered before running.
     let mut etag = None;
+    let mut cache_key = None;
     if get {
         if let [Slot::Run { request, .. }] = slots.as_slice() {
             if selected_operation_kind(&request.query, request.operation_name.as_deref()) == Some(OperationKind::Mutation) {
@@ -264,15 +265,18 @@ async fn handle(
                 response.headers_mut().insert(header::ALLOW, HeaderValue::from_static("POST"));
                 return Ok(response);
             }
-            let tag = caching.etag(&ResponseCache::key(request), media.essence());
+            let key = ResponseCache::key(request);
+            let tag = caching.etag(&key, media.essence());
             if caching::none_match(&parts.headers, &tag) {
                 return Ok(not_modified(tag, caching, names));
             }
             etag = Some(tag);
+            // The engine's response cache uses the same key: computed once.
+            cache_key = Some(key);
         }
     }
 
-    let answers = run(app, caching, parts, slots, batched).await;
+    let answers = run(app, caching, parts, slots, batched, cache_key).await;
 
     let success = answers.iter().all(|a| !a.request_error && a.response.error_codes.is_empty());
     let outcome = Outcome {
@@ -307,7 +311,7 @@ async fn handle(
 
 /// Runs the operations that need running, registers the persisted queries that parsed and
 /// validated, and puts every answer in its place.
-async fn run(app: &AppState, caching: &Caching, parts: &Parts, slots: Vec<Slot>, batched: bool) -> Vec<Answer> {
+async fn run(app: &AppState, caching: &Caching, parts: &Parts, slots: Vec<Slot>, batched: bool, key: Option<Arc<str>>) -> Vec<Answer> {
     let mut answers: Vec<Option<Answer>> = Vec::with_capacity(slots.len());
     let mut requests = Vec::new();
     let mut registers = Vec::new();
@@ -324,7 +328,7 @@ async fn run(app: &AppState, caching: &Caching, parts: &Parts, slots: Vec<Slot>,
     if !requests.is_empty() {
         let request = if batched { BatchRequest::Batch(requests) } else { BatchRequest::Single(requests.remove(0)) };
         let request_id = limits::request_id(&parts.headers);
-        let mut ran = app.engine.run(request, request_id.as_deref()).await.into_iter();
+        let mut ran = app.engine.run(request, key, request_id.as_deref()).await.into_iter();
         let mut registers = registers.into_iter();
         for slot in answers.iter_mut().filter(|a| a.is_none()) {
             let Some(answer) = ran.next() else { break };
