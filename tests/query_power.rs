@@ -215,3 +215,99 @@ async fn store_reads_grow_with_depth_not_with_width() {
     }
     assert_eq!(reads[0], reads[2], "40 nations cost as many reads as one: {reads:?}");
 }
+
+/// Relay's windowing applied in the test to a whole list: `(codes, hasPreviousPage, hasNextPage)`.
+fn relay_slice(
+    all: &[String],
+    first: Option<usize>,
+    after: Option<usize>,
+    last: Option<usize>,
+    before: Option<usize>,
+) -> (Vec<String>, bool, bool) {
+    let mut start = after.map_or(0, |a| a + 1);
+    let mut end = before.map_or(all.len(), |b| b.max(start));
+    if let Some(last) = last {
+        start = start.max(end.saturating_sub(last));
+    } else {
+        end = end.min(start + first.unwrap_or(50));
+    }
+    (all[start..end].to_vec(), start > 0, end < all.len())
+}
+
+#[tokio::test]
+async fn nested_pages_read_as_key_ranges_agree_with_the_whole_list() {
+    // Germany's projects, from the fixtures' participant lists, in code order.
+    let mut expected: Vec<String> = fixture("projects.json")
+        .iter()
+        .filter(|p| p["participants"].as_array().unwrap().iter().any(|x| x["participant"] == "DEU"))
+        .map(|p| p["code"].as_str().unwrap().to_owned())
+        .collect();
+    expected.sort();
+    assert!(expected.len() >= 8, "Germany takes part in many projects: {expected:?}");
+    let whole =
+        shared().data(r#"{ nation(code: "DEU") { projects(first: 200) { totalCount edges { cursor node { code } } } } }"#, json!({})).await;
+    let edges = whole["nation"]["projects"]["edges"].as_array().unwrap().clone();
+    let codes: Vec<String> = edges.iter().map(|e| e["node"]["code"].as_str().unwrap().to_owned()).collect();
+    assert_eq!(codes, expected);
+    assert_eq!(whole["nation"]["projects"]["totalCount"], expected.len());
+    let cursor = |i: usize| edges[i]["cursor"].as_str().unwrap().to_owned();
+
+    let n = codes.len();
+    let cases: Vec<(Option<usize>, Option<usize>, Option<usize>, Option<usize>)> = vec![
+        (Some(3), None, None, None),
+        (Some(3), Some(2), None, None),
+        (Some(3), Some(n - 3), None, None),
+        (Some(0), Some(1), None, None),
+        (None, None, Some(2), None),
+        (None, None, Some(2), Some(4)),
+        (None, Some(1), Some(10), Some(5)),
+        (Some(2), Some(1), None, Some(6)),
+        (Some(5), Some(5), None, Some(2)),
+        (None, Some(n - 1), Some(3), None),
+        (Some(200), None, None, Some(n - 1)),
+    ];
+    for (first, after, last, before) in cases {
+        let mut args = Vec::new();
+        if let Some(f) = first {
+            args.push(format!("first: {f}"));
+        }
+        if let Some(l) = last {
+            args.push(format!("last: {l}"));
+        }
+        if let Some(a) = after {
+            args.push(format!("after: \"{}\"", cursor(a)));
+        }
+        if let Some(b) = before {
+            args.push(format!("before: \"{}\"", cursor(b)));
+        }
+        let query = format!(
+            r#"{{ nation(code: "DEU") {{ projects({}) {{ totalCount pageInfo {{ hasPreviousPage hasNextPage }} nodes {{ code }} }} }} }}"#,
+            args.join(", ")
+        );
+        let page = &shared().data(&query, json!({})).await["nation"]["projects"];
+        let (want, has_previous, has_next) = relay_slice(&codes, first, after, last, before);
+        let label = format!("first {first:?} after {after:?} last {last:?} before {before:?}");
+        assert_eq!(field(&page["nodes"], "code"), want, "{label}");
+        assert_eq!(page["pageInfo"]["hasPreviousPage"], has_previous, "{label}");
+        assert_eq!(page["pageInfo"]["hasNextPage"], has_next, "{label}");
+        assert_eq!(page["totalCount"], n, "{label}");
+    }
+
+    // A cursor from another list (a project Germany is not in) is refused, as for in-memory lists.
+    let everything = shared().data(r#"{ projects(first: 200) { edges { cursor node { code } } } }"#, json!({})).await;
+    let outside = everything["projects"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| !codes.iter().any(|c| c == e["node"]["code"].as_str().unwrap()))
+        .map(|e| e["cursor"].as_str().unwrap().to_owned())
+        .expect("some project without Germany");
+    for argument in ["after", "before"] {
+        let response = shared()
+            .post(&format!(r#"{{ nation(code: "DEU") {{ projects({argument}: "{outside}") {{ totalCount }} }} }}"#), json!({}))
+            .await;
+        assert_eq!(error_code(&response), "BAD_USER_INPUT");
+        let message = response["errors"][0]["message"].as_str().unwrap();
+        assert!(message.contains(&format!("`{argument}` cursor does not point into this list")), "{response}");
+    }
+}

@@ -12,7 +12,7 @@ use async_graphql::{
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 
 use super::{errors::bad_input, loaders};
-use crate::store::{Index, Stored};
+use crate::store::{Index, Link, LinkPage, LinkWindow, Stored, Take};
 
 /// Page sizes: `first`/`last` default to `default` and may not exceed `max`.
 #[derive(Debug, Clone, Copy)]
@@ -80,31 +80,41 @@ fn size(ctx: &Context<'_>, argument: &str, value: Option<i32>) -> Result<Option<
     }
 }
 
-/// Applies `after`/`before`, then `first`/`last`, to a list of `len` records whose codes `code_at` gives.
-pub fn window(ctx: &Context<'_>, args: &PageArgs, len: usize, code_at: impl Fn(usize) -> String) -> Result<Window> {
+/// The paging arguments checked: sizes within limits, cursors decoded, the default size applied.
+pub fn link_window(ctx: &Context<'_>, args: &PageArgs) -> Result<LinkWindow> {
     let first = size(ctx, "first", args.first)?;
     let last = size(ctx, "last", args.last)?;
-    if first.is_some() && last.is_some() {
-        return Err(bad_input("pass `first` or `last`, not both"));
-    }
-    let find = |argument: &str, cursor: &str| -> Result<usize> {
-        let code = decode_cursor(argument, cursor)?;
-        (0..len)
-            .find(|&i| code_at(i) == code)
-            .ok_or_else(|| bad_input(format!("`{argument}` cursor does not point into this list (record {code:?} is not in it)")))
+    let take = match (first, last) {
+        (Some(_), Some(_)) => return Err(bad_input("pass `first` or `last`, not both")),
+        (_, Some(last)) => Take::Last(last),
+        (first, None) => Take::First(first.unwrap_or(ctx.data_opt::<PageLimits>().copied().unwrap_or_default().default)),
+    };
+    let after = args.after.as_deref().map(|c| decode_cursor("after", c)).transpose()?;
+    let before = args.before.as_deref().map(|c| decode_cursor("before", c)).transpose()?;
+    Ok(LinkWindow { after, before, take })
+}
+
+fn unknown_cursor(argument: &str, code: &str) -> async_graphql::Error {
+    bad_input(format!("`{argument}` cursor does not point into this list (record {code:?} is not in it)"))
+}
+
+/// Applies `after`/`before`, then `first`/`last`, to a list of `len` records whose codes `code_at` gives.
+pub fn window(ctx: &Context<'_>, args: &PageArgs, len: usize, code_at: impl Fn(usize) -> String) -> Result<Window> {
+    let spec = link_window(ctx, args)?;
+    let find = |argument: &str, code: &str| -> Result<usize> {
+        (0..len).find(|&i| code_at(i) == code).ok_or_else(|| unknown_cursor(argument, code))
     };
     let mut start = 0;
     let mut end = len;
-    if let Some(after) = &args.after {
+    if let Some(after) = &spec.after {
         start = find("after", after)? + 1;
     }
-    if let Some(before) = &args.before {
+    if let Some(before) = &spec.before {
         end = find("before", before)?.max(start);
     }
-    let default = ctx.data_opt::<PageLimits>().copied().unwrap_or_default().default;
-    match (first, last) {
-        (_, Some(last)) => start = start.max(end.saturating_sub(last)),
-        (first, None) => end = end.min(start + first.unwrap_or(default)),
+    match spec.take {
+        Take::Last(last) => start = start.max(end.saturating_sub(last)),
+        Take::First(first) => end = end.min(start + first),
     }
     Ok(Window { start, end, has_previous: start > 0, has_next: end < len })
 }
@@ -138,20 +148,71 @@ where
     Name: ConnectionNameType,
     EdgeName: EdgeNameType,
 {
-    let mut conn = Connection::with_additional_fields(w.has_previous, w.has_next, TotalCount { total_count });
+    edges_of(w.has_previous, w.has_next, total_count, items)
+}
+
+fn edges_of<N, E, Name, EdgeName>(
+    has_previous: bool,
+    has_next: bool,
+    total_count: usize,
+    items: impl IntoIterator<Item = (String, N, E)>,
+) -> Result<Conn<N, E, Name, EdgeName>>
+where
+    N: OutputType,
+    E: ObjectType,
+    Name: ConnectionNameType,
+    EdgeName: EdgeNameType,
+{
+    let mut conn = Connection::with_additional_fields(has_previous, has_next, TotalCount { total_count });
     conn.edges.extend(items.into_iter().map(|(code, node, fields)| Edge::with_additional_fields(encode_cursor(&code), node, fields)));
     Ok(conn)
 }
 
-/// A connection over the records an index links to, loading only the page's records.
+/// One page of the links of `from` through `index` (a key range, not the whole list), and how
+/// many links it has in all; both asked in the same batch.
+pub struct LinkSlice {
+    pub links: Vec<Link>,
+    pub has_previous: bool,
+    pub has_next: bool,
+    pub total_count: usize,
+}
+
+impl LinkSlice {
+    pub async fn read(ctx: &Context<'_>, index: Index, from: &str, args: &PageArgs) -> Result<LinkSlice> {
+        let window = link_window(ctx, args)?;
+        let (page, total_count) =
+            futures_util::try_join!(loaders::link_window(ctx, index, from, window), loaders::link_count(ctx, index, from))?;
+        match page.as_ref() {
+            LinkPage::Page { links, has_previous, has_next } => {
+                Ok(LinkSlice { links: links.clone(), has_previous: *has_previous, has_next: *has_next, total_count })
+            }
+            LinkPage::UnknownCursor { argument, code } => Err(unknown_cursor(argument, code)),
+        }
+    }
+
+    /// The page as a connection, with each link's node and edge fields from `edge`.
+    pub fn connection<N, E, Name, EdgeName>(self, items: impl IntoIterator<Item = (String, N, E)>) -> Result<Conn<N, E, Name, EdgeName>>
+    where
+        N: OutputType,
+        E: ObjectType,
+        Name: ConnectionNameType,
+        EdgeName: EdgeNameType,
+    {
+        edges_of(self.has_previous, self.has_next, self.total_count, items)
+    }
+
+    pub fn codes(&self) -> Vec<String> {
+        self.links.iter().map(|l| l.to.clone()).collect()
+    }
+}
+
+/// A connection over the records an index links to, reading only the page's links and records.
 pub async fn linked<T, N>(ctx: &Context<'_>, index: Index, from: &str, args: &PageArgs) -> Result<Conn<N>>
 where
     T: Stored,
     N: OutputType + From<Arc<T>>,
 {
-    let links = loaders::links(ctx, index, from).await?;
-    let w = window(ctx, args, links.len(), |i| links[i].to.clone())?;
-    let codes: Vec<String> = links[w.start..w.end].iter().map(|l| l.to.clone()).collect();
-    let records = loaders::many::<T>(ctx, &codes).await?;
-    page_of(w, links.len(), records.into_iter().map(|r| (r.code().to_owned(), N::from(r), EmptyFields)))
+    let slice = LinkSlice::read(ctx, index, from, args).await?;
+    let records = loaders::many::<T>(ctx, &slice.codes()).await?;
+    slice.connection(records.into_iter().map(|r| (r.code().to_owned(), N::from(r), EmptyFields)))
 }

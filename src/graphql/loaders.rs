@@ -22,7 +22,7 @@ use async_graphql::{
 use tokio::sync::watch;
 
 use super::{errors::internal, CapgraphSchema};
-use crate::store::{Index, Link, Store, StoreError, Stored};
+use crate::store::{Index, Link, LinkPage, LinkWindow, Store, StoreError, Stored};
 
 /// A record code, typed by the record it names.
 pub struct Code<T>(pub String, PhantomData<fn() -> T>);
@@ -57,6 +57,10 @@ pub struct LinksOf(pub Index, pub String);
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct CountOf(pub Index, pub String);
 
+/// One page of the links of one record through one index.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct WindowOf(pub Index, pub String, pub LinkWindow);
+
 pub struct StoreLoader(pub Arc<Store>);
 
 /// Loader errors are cloned to every waiting resolver, hence the `Arc`.
@@ -73,17 +77,22 @@ impl<T: Stored> Loader<Code<T>> for StoreLoader {
     }
 }
 
+/// A batch's keys grouped by the index they read, one store call per index.
+fn by_index<A>(keys: impl Iterator<Item = (Index, A)>) -> HashMap<Index, Vec<A>> {
+    let mut grouped: HashMap<Index, Vec<A>> = HashMap::new();
+    for (index, ask) in keys {
+        grouped.entry(index).or_default().push(ask);
+    }
+    grouped
+}
+
 impl Loader<LinksOf> for StoreLoader {
     type Value = Arc<Vec<Link>>;
     type Error = LoadError;
 
     async fn load(&self, keys: &[LinksOf]) -> Result<HashMap<LinksOf, Arc<Vec<Link>>>, LoadError> {
-        let mut by_index: HashMap<Index, Vec<String>> = HashMap::new();
-        for LinksOf(index, from) in keys {
-            by_index.entry(*index).or_default().push(from.clone());
-        }
         let mut out = HashMap::with_capacity(keys.len());
-        for (index, froms) in by_index {
+        for (index, froms) in by_index(keys.iter().map(|LinksOf(index, from)| (*index, from.clone()))) {
             for (from, links) in self.0.links_many(index, &froms)? {
                 out.insert(LinksOf(index, from), Arc::new(links));
             }
@@ -97,13 +106,23 @@ impl Loader<CountOf> for StoreLoader {
     type Error = LoadError;
 
     async fn load(&self, keys: &[CountOf]) -> Result<HashMap<CountOf, usize>, LoadError> {
-        let mut by_index: HashMap<Index, Vec<String>> = HashMap::new();
-        for CountOf(index, from) in keys {
-            by_index.entry(*index).or_default().push(from.clone());
-        }
         let mut out = HashMap::with_capacity(keys.len());
-        for (index, froms) in by_index {
+        for (index, froms) in by_index(keys.iter().map(|CountOf(index, from)| (*index, from.clone()))) {
             out.extend(self.0.link_counts(index, &froms)?.into_iter().map(|(from, n)| (CountOf(index, from), n)));
+        }
+        Ok(out)
+    }
+}
+
+impl Loader<WindowOf> for StoreLoader {
+    type Value = Arc<LinkPage>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[WindowOf]) -> Result<HashMap<WindowOf, Arc<LinkPage>>, LoadError> {
+        let mut out = HashMap::with_capacity(keys.len());
+        for (index, asks) in by_index(keys.iter().map(|WindowOf(index, from, window)| (*index, (from.clone(), window.clone())))) {
+            let pages = self.0.link_windows(index, &asks)?;
+            out.extend(asks.into_iter().zip(pages).map(|((from, window), page)| (WindowOf(index, from, window), Arc::new(page))));
         }
         Ok(out)
     }
@@ -204,6 +223,12 @@ pub async fn many<T: Stored>(ctx: &Context<'_>, codes: &[String]) -> Result<Vec<
 /// How many links one record has through one index, without reading them.
 pub async fn link_count(ctx: &Context<'_>, index: Index, from: &str) -> Result<usize> {
     Ok(loader(ctx)?.load_one(CountOf(index, from.to_owned())).await.map_err(internal)?.unwrap_or_default())
+}
+
+/// One page of the links of one record through one index, read as a key range.
+pub async fn link_window(ctx: &Context<'_>, index: Index, from: &str, window: LinkWindow) -> Result<Arc<LinkPage>> {
+    let key = WindowOf(index, from.to_owned(), window);
+    loader(ctx)?.load_one(key).await.map_err(internal)?.ok_or_else(|| internal("link window missing from its batch"))
 }
 
 /// The links of one record through one index, in target-code order.

@@ -85,6 +85,13 @@ pub fn link_prefix(from: &str) -> Vec<u8> {
     key
 }
 
+/// The first key past every link of `from` (`from \1`), the end of its range.
+pub fn prefix_end(from: &str) -> Vec<u8> {
+    let mut key = link_prefix(from);
+    key[from.len()] = 1;
+    key
+}
+
 /// The `to` part of a link key.
 pub fn link_target(key: &[u8], from: &str) -> Option<String> {
     key.get(from.len() + 1..).and_then(|to| std::str::from_utf8(to).ok()).map(str::to_owned)
@@ -105,6 +112,8 @@ mod tests {
         assert!(!link_key("DEUX", "p").starts_with(&link_prefix("DEU")));
         assert!(link_key("DEU", "p").starts_with(&link_prefix("DEU")));
         assert_eq!(link_target(&link_key("DEU", "c-socc"), "DEU").as_deref(), Some("c-socc"));
+        assert!(link_key("DEU", "\u{7f}zzz").as_slice() < prefix_end("DEU").as_slice());
+        assert!(link_key("DEUX", "a").as_slice() > prefix_end("DEU").as_slice());
     }
 
     #[test]

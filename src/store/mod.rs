@@ -10,6 +10,7 @@ mod build;
 pub mod codec;
 pub mod keys;
 pub mod search;
+mod window;
 
 use std::{
     collections::HashMap,
@@ -24,6 +25,7 @@ use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 pub use keys::Index;
+pub use window::{LinkPage, LinkWindow, Take};
 
 use crate::{
     fixtures::{self, FixtureError},
@@ -263,6 +265,23 @@ impl Store {
         }
         self.count_read(keys);
         Ok(found)
+    }
+
+    /// One window of the links of each of `froms` through one index, in one call: a page's worth
+    /// of keys each, however many links a record has.
+    pub fn link_windows(&self, index: Index, asks: &[(String, LinkWindow)]) -> Result<Vec<LinkPage>, StoreError> {
+        let tree = self.tree(index.tree_name())?;
+        let mut keys = 0;
+        let pages = asks
+            .iter()
+            .map(|(from, window)| {
+                let (page, read) = window::read(&tree, from, window)?;
+                keys += read;
+                Ok(page)
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        self.count_read(keys);
+        Ok(pages)
     }
 
     /// How many links each of `froms` has through one index, in one call (0 for none).

@@ -1,6 +1,6 @@
 //! `Project`: a High Visibility Project, programme or initiative.
 
-use std::sync::Arc;
+use std::{collections::HashMap, sync::Arc};
 
 use async_graphql::{
     connection::{ConnectionNameType, EdgeNameType},
@@ -14,12 +14,12 @@ use super::{
 };
 use crate::{
     graphql::{
-        connection::{self, Conn, PageArgs},
+        connection::{self, Conn, LinkSlice, PageArgs},
         enums::{ProjectKind, ProjectStatus, Role},
         loaders,
     },
     model,
-    store::Index,
+    store::{Index, Link},
 };
 
 /// A multinational capability project: a High Visibility Project, a programme or an initiative.
@@ -198,16 +198,33 @@ pub type ParticipationConnection = Conn<Project, ParticipationFields, Participat
 
 /// The projects a nation or organisation takes part in, with its role on each edge.
 pub async fn projects_of(ctx: &Context<'_>, participant: &str, role: Option<Role>, args: PageArgs) -> Result<ParticipationConnection> {
-    let role = role.map(model::Role::from);
-    let links = loaders::links(ctx, Index::ProjectsByParticipant, participant).await?;
-    let links: Vec<_> = links.iter().filter(|l| role.is_none() || l.meta.role == role).collect();
-    let codes: Vec<String> = links.iter().map(|l| l.to.clone()).collect();
-    // Only the page's projects are loaded; the window is computed on the links first.
-    let w = connection::window(ctx, &args, codes.len(), |i| codes[i].clone())?;
-    let projects = loaders::many::<model::Project>(ctx, &codes[w.start..w.end]).await?;
-    let items = links[w.start..w.end].iter().zip(projects).map(|(link, project)| {
-        let fields = ParticipationFields { role: link.meta.role.unwrap_or(model::Role::Participant).into(), note: link.meta.note.clone() };
-        (link.to.clone(), Project(project), fields)
-    });
-    connection::page_of(w, codes.len(), items)
+    let slice = match role.map(model::Role::from) {
+        // The role is in each link's value, not its key: read the list, keep the role's links.
+        Some(role) => {
+            let links = loaders::links(ctx, Index::ProjectsByParticipant, participant).await?;
+            let links: Vec<Link> = links.iter().filter(|l| l.meta.role == Some(role)).cloned().collect();
+            let w = connection::window(ctx, &args, links.len(), |i| links[i].to.clone())?;
+            LinkSlice {
+                has_previous: w.has_previous,
+                has_next: w.has_next,
+                total_count: links.len(),
+                links: links[w.start..w.end].to_vec(),
+            }
+        }
+        None => LinkSlice::read(ctx, Index::ProjectsByParticipant, participant, &args).await?,
+    };
+    let projects = loaders::many::<model::Project>(ctx, &slice.codes()).await?;
+    let by_code: HashMap<&str, &Link> = slice.links.iter().map(|l| (l.to.as_str(), l)).collect();
+    let items: Vec<_> = projects
+        .into_iter()
+        .map(|project| {
+            let meta = by_code.get(project.code.as_str()).map(|l| &l.meta);
+            let fields = ParticipationFields {
+                role: meta.and_then(|m| m.role).unwrap_or(model::Role::Participant).into(),
+                note: meta.and_then(|m| m.note.clone()),
+            };
+            (project.code.clone(), Project(project), fields)
+        })
+        .collect();
+    slice.connection(items)
 }
