@@ -311,3 +311,81 @@ async fn nested_pages_read_as_key_ranges_agree_with_the_whole_list() {
         assert!(message.contains(&format!("`{argument}` cursor does not point into this list")), "{response}");
     }
 }
+
+/// `(missing last, key, code)`: the documented list order, computed here from the fixtures.
+fn launched_start(p: &Value) -> Option<String> {
+    p["launched"].as_str().map(|iso| {
+        let mut parts = iso.split('-').map(str::to_owned).collect::<Vec<_>>();
+        parts.resize(3, "01".to_owned());
+        parts.join("-")
+    })
+}
+
+#[tokio::test]
+async fn filtered_ordered_pages_agree_with_the_fixtures() {
+    let projects = fixture("projects.json");
+    let takes_part = |p: &Value, who: &str| p["participants"].as_array().unwrap().iter().any(|x| x["participant"] == who);
+    type Keep<'a> = Box<dyn Fn(&Value) -> bool + 'a>;
+    let filters: Vec<(Value, Keep)> = vec![
+        (
+            json!({ "participant": "FRA", "status": ["ESTABLISHED", "ESTABLISHED_AND_DELIVERING"] }),
+            Box::new(|p: &Value| takes_part(p, "FRA") && (p["status"] == "ESTABLISHED" || p["status"] == "ESTABLISHED_AND_DELIVERING")),
+        ),
+        (
+            json!({ "participantsAll": ["DEU", "Netherlands"], "kind": "HIGH_VISIBILITY_PROJECT" }),
+            Box::new(|p: &Value| takes_part(p, "DEU") && takes_part(p, "NLD") && p["kind"] == "HIGH_VISIBILITY_PROJECT"),
+        ),
+        (
+            json!({ "launchedFrom": "2023", "launchedTo": "2024-12" }),
+            Box::new(|p: &Value| launched_start(p).is_some_and(|l| l.as_str() >= "2023-01-01" && l.as_str() <= "2024-12-31")),
+        ),
+        (json!({}), Box::new(|_: &Value| true)),
+    ];
+    for (filter, keep) in &filters {
+        let kept: Vec<&Value> = projects.iter().filter(|p| keep(p)).collect();
+        assert!(!kept.is_empty(), "{filter} keeps some project");
+        for (field, direction) in
+            [("LAUNCHED", "DESC"), ("LAUNCHED", "ASC"), ("PARTICIPANT_COUNT", "DESC"), ("CODE", "DESC"), ("NAME", "ASC")]
+        {
+            let mut want: Vec<&Value> = kept.clone();
+            let code = |p: &Value| p["code"].as_str().unwrap().to_owned();
+            let key = |p: &Value| -> Option<String> {
+                match field {
+                    "LAUNCHED" => launched_start(p),
+                    "PARTICIPANT_COUNT" => Some(format!("{:05}", p["participants"].as_array().unwrap().len())),
+                    "CODE" => Some(code(p)),
+                    _ => Some(p["name"].as_str().unwrap().to_lowercase()),
+                }
+            };
+            want.sort_by(|a, b| {
+                let (ka, kb) = (key(a), key(b));
+                let by_key = match (&ka, &kb) {
+                    (Some(x), Some(y)) if direction == "DESC" => y.cmp(x),
+                    (Some(x), Some(y)) => x.cmp(y),
+                    _ => ka.is_none().cmp(&kb.is_none()),
+                };
+                by_key.then_with(|| code(a).cmp(&code(b)))
+            });
+            let want: Vec<String> = want.iter().map(|p| code(p)).collect();
+            // Two pages of 3, the second after the first's end cursor.
+            let query = r#"query($filter: ProjectFilter, $order: ProjectOrder, $after: String) {
+                projects(filter: $filter, orderBy: $order, first: 3, after: $after) {
+                    totalCount pageInfo { hasNextPage endCursor } nodes { code } } }"#;
+            let order = json!({ "field": field, "direction": direction });
+            let one = shared().data(query, json!({ "filter": filter, "order": order })).await;
+            let label = format!("{filter} by {field} {direction}");
+            assert_eq!(one["projects"]["totalCount"], want.len(), "{label}");
+            assert_eq!(field_of(&one), want.iter().take(3).cloned().collect::<Vec<_>>(), "{label}");
+            if want.len() > 3 {
+                let after = one["projects"]["pageInfo"]["endCursor"].clone();
+                let two = shared().data(query, json!({ "filter": filter, "order": order, "after": after })).await;
+                assert_eq!(field_of(&two), want.iter().skip(3).take(3).cloned().collect::<Vec<_>>(), "{label}, page 2");
+                assert_eq!(two["projects"]["pageInfo"]["hasNextPage"], want.len() > 6, "{label}, page 2");
+            }
+        }
+    }
+}
+
+fn field_of(data: &Value) -> Vec<String> {
+    field(&data["projects"]["nodes"], "code").into_iter().map(str::to_owned).collect()
+}

@@ -99,7 +99,7 @@ fn unknown_cursor(argument: &str, code: &str) -> async_graphql::Error {
 }
 
 /// Applies `after`/`before`, then `first`/`last`, to a list of `len` records whose codes `code_at` gives.
-pub fn window(ctx: &Context<'_>, args: &PageArgs, len: usize, code_at: impl Fn(usize) -> String) -> Result<Window> {
+pub fn window<'a>(ctx: &Context<'_>, args: &PageArgs, len: usize, code_at: impl Fn(usize) -> &'a str) -> Result<Window> {
     let spec = link_window(ctx, args)?;
     let find = |argument: &str, code: &str| -> Result<usize> {
         (0..len).find(|&i| code_at(i) == code).ok_or_else(|| unknown_cursor(argument, code))
@@ -132,7 +132,7 @@ where
     EdgeName: EdgeNameType,
 {
     let total_count = items.len();
-    let w = window(ctx, args, total_count, |i| items[i].0.clone())?;
+    let w = window(ctx, args, total_count, |i| items[i].0.as_str())?;
     page_of(w, total_count, items.into_iter().skip(w.start).take(w.end - w.start))
 }
 

@@ -100,6 +100,7 @@ pub enum ContractKind {
 
 /// Sort direction.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[graphql(remote = "model::order::Direction")]
 pub enum OrderDirection {
     /// Smallest first.
     #[default]

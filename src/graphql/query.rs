@@ -12,8 +12,8 @@ use super::{
     types::{self, CapabilityArea, Nation, Node, Organisation, ProcurementContract, Project, Source, Strategy, StrategyObjective},
 };
 use crate::{
-    model::{self, parse_decimal, text::fold, PartialDate, Record},
-    store::{Index, Stored},
+    model::{self, order::sort_key, parse_decimal, text::fold, PartialDate, Record},
+    store::{Index, ProjectSort, Stored},
 };
 
 /// The entry points of the capability-cooperation graph.
@@ -58,24 +58,9 @@ fn parse_date(argument: &str, text: &Option<String>) -> Result<Option<PartialDat
     text.as_deref().map(|t| t.parse::<PartialDate>().map_err(|e| bad_input(format!("{argument}: {e}")))).transpose()
 }
 
-/// Sorts by `key` in `direction`, records without a key (undated, unvalued) last either way,
-/// ties broken by code ascending, so paging is stable.
+/// Sorts by `key` in `direction` (see [`sort_key`]).
 fn order<T: Record, K: Ord>(items: &mut [Arc<T>], direction: OrderDirection, key: impl Fn(&T) -> Option<K>) {
-    items.sort_by_cached_key(|r| {
-        let key = key(r);
-        let key = match direction {
-            OrderDirection::Asc => (key.is_none(), key.map(Either::Asc)),
-            OrderDirection::Desc => (key.is_none(), key.map(|k| Either::Desc(std::cmp::Reverse(k)))),
-        };
-        (key, r.code().to_owned())
-    });
-}
-
-/// A sort key in either direction (one type, so `order` needs one sort call).
-#[derive(PartialEq, Eq, PartialOrd, Ord)]
-enum Either<K> {
-    Asc(K),
-    Desc(std::cmp::Reverse<K>),
+    items.sort_by_cached_key(|r| sort_key(key(r), direction.into(), r.code().to_owned()));
 }
 
 fn page<T: Record, N: From<Arc<T>> + async_graphql::OutputType>(ctx: &Context<'_>, items: Vec<Arc<T>>, args: PageArgs) -> Result<Conn<N>> {
@@ -115,6 +100,7 @@ pub struct ProjectFilter {
 
 /// Fields projects can be ordered by.
 #[derive(async_graphql::Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "ProjectSort")]
 pub enum ProjectOrderField {
     /// By name.
     Name,
@@ -320,24 +306,40 @@ impl RecordQuery {
         let kind = f.kind.map(model::ProjectKind::from);
         let text = f.text.as_deref().map(fold);
 
-        let mut projects: Vec<Arc<model::Project>> = all::<model::Project>(ctx)?
-            .into_iter()
+        let order_by = order_by.unwrap_or(ProjectOrder { field: ProjectOrderField::Name, direction: OrderDirection::Asc });
+        let facets = loaders::store(ctx).project_facets();
+        // A participant that takes part in nothing has no number, and then no project matches.
+        let required: Option<Vec<u32>> = required.iter().map(|code| facets.participant(code)).collect();
+        let mut codes: Vec<&str> = facets
+            .ordered(order_by.field.into(), order_by.direction.into())
             .filter(|p| area.is_none() || p.area == area)
             .filter(|p| statuses.as_ref().is_none_or(|s| s.contains(&p.status)))
             .filter(|p| kind.is_none_or(|k| p.kind == k))
-            .filter(|p| required.iter().all(|code| p.participants.iter().any(|x| &x.participant == code)))
+            .filter(|p| required.as_ref().is_some_and(|required| required.iter().all(|&n| p.has_participant(n))))
             .filter(|p| from.is_none_or(|from| p.launched.is_some_and(|l| l.start() >= from.start())))
             .filter(|p| to.is_none_or(|to| p.launched.is_some_and(|l| l.end() <= to.end())))
-            .filter(|p| text.as_ref().is_none_or(|t| matches(t, &[&p.code, &p.name, p.acronym.as_deref().unwrap_or(""), &p.purpose])))
+            .map(|p| p.code.as_str())
             .collect();
-        let order_by = order_by.unwrap_or(ProjectOrder { field: ProjectOrderField::Name, direction: OrderDirection::Asc });
-        match order_by.field {
-            ProjectOrderField::Name => order(&mut projects, order_by.direction, |p| Some(fold(&p.name))),
-            ProjectOrderField::Code => order(&mut projects, order_by.direction, |p| Some(p.code.clone())),
-            ProjectOrderField::Launched => order(&mut projects, order_by.direction, |p| p.launched.map(|l| l.start())),
-            ProjectOrderField::ParticipantCount => order(&mut projects, order_by.direction, |p| Some(p.participants.len())),
+        if let Some(text) = &text {
+            // The words are not among the facets: read the remaining candidates (one batch).
+            let owned: Vec<String> = codes.iter().map(|c| c.to_string()).collect();
+            let candidates = loaders::many::<model::Project>(ctx, &owned).await?;
+            let hits: std::collections::HashSet<&str> = candidates
+                .iter()
+                .filter(|p| matches(text, &[&p.code, &p.name, p.acronym.as_deref().unwrap_or(""), &p.purpose]))
+                .map(|p| p.code.as_str())
+                .collect();
+            codes.retain(|c| hits.contains(c));
         }
-        page(ctx, projects, PageArgs { first, after, last, before })
+        let args = PageArgs { first, after, last, before };
+        let w = connection::window(ctx, &args, codes.len(), |i| codes[i])?;
+        let page: Vec<String> = codes[w.start..w.end].iter().map(|c| c.to_string()).collect();
+        let projects = loaders::many::<model::Project>(ctx, &page).await?;
+        connection::page_of(
+            w,
+            codes.len(),
+            projects.into_iter().map(|p| (p.code.clone(), Project(p), async_graphql::connection::EmptyFields)),
+        )
     }
 
     /// Nations, filtered and ordered (by name unless `orderBy` says otherwise).

@@ -6,6 +6,7 @@
 
 mod date;
 mod money;
+pub mod order;
 pub mod text;
 
 pub use date::{PartialDate, PartialDateError};

@@ -1,11 +1,11 @@
 //! Writes a validated dataset into an empty sled database: records, indexes, lookups.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use super::{
     codec, keys,
     search::{self, Searchable},
-    Index, LinkMeta, StoreError, Stored,
+    Index, LinkMeta, ProjectFacets, StoreError, Stored,
 };
 use crate::model::{text::fold, Dataset, Record};
 
@@ -76,8 +76,10 @@ pub(super) fn write(db: &sled::Db, data: &Dataset) -> Result<(), StoreError> {
     records(db, &data.objectives, &mut batches, &mut links, |_| vec![])?;
     records(db, &data.contracts, &mut batches, &mut links, |c| vec![c.title.as_str()])?;
     db.open_tree(keys::trees::LOOKUP)?.apply_batch(batches.lookup)?;
+    db.open_tree(keys::trees::FACETS)?.insert(keys::trees::PROJECT_FACETS, codec::encode(&ProjectFacets::build(&data.projects))?)?;
     batches.search.write(db)?;
 
+    let strategy_of: HashMap<&str, &str> = data.objectives.iter().map(|o| (o.code.as_str(), o.strategy.as_str())).collect();
     for project in &data.projects {
         for p in &project.participants {
             let meta = LinkMeta { role: Some(p.role), note: p.note.clone() };
@@ -88,8 +90,8 @@ pub(super) fn write(db: &sled::Db, data: &Dataset) -> Result<(), StoreError> {
         }
         for link in &project.objectives {
             links.plain(Index::ProjectsByObjective, &link.objective, &project.code)?;
-            if let Some(objective) = data.objectives.iter().find(|o| o.code == link.objective) {
-                links.plain(Index::ProjectsByStrategy, &objective.strategy, &project.code)?;
+            if let Some(strategy) = strategy_of.get(link.objective.as_str()) {
+                links.plain(Index::ProjectsByStrategy, strategy, &project.code)?;
             }
         }
         for link in &project.strategies {

@@ -7,6 +7,9 @@ pub mod trees {
     pub const LOOKUP: &str = "lookup";
     /// `index tree name \0 from` → how many links `from` has in that index.
     pub const LINK_COUNTS: &str = "link-counts";
+    /// `project` → the projects' [`crate::store::ProjectFacets`].
+    pub const FACETS: &str = "facets";
+    pub const PROJECT_FACETS: &[u8] = b"project";
 }
 
 /// The index trees behind the links between records.

@@ -8,6 +8,7 @@
 
 mod build;
 pub mod codec;
+pub mod facets;
 pub mod keys;
 pub mod search;
 mod window;
@@ -24,6 +25,7 @@ use std::{
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+pub use facets::{ProjectFacets, ProjectRow, ProjectSort};
 pub use keys::Index;
 pub use window::{LinkPage, LinkWindow, Take};
 
@@ -119,6 +121,7 @@ pub struct Store {
     reads: AtomicU64,
     /// Keys fetched by those calls.
     keys_read: AtomicU64,
+    projects: ProjectFacets,
     _lock: File,
 }
 
@@ -167,8 +170,9 @@ impl Store {
             Some(db) => db,
             None => rebuild(config, &meta, &name)?,
         };
+        let projects = read_facets(&db)?;
         let info = StoreInfo { path, digest, format: meta.format, reused, open_millis: started.elapsed().as_millis() };
-        Ok(Store { db, info, reads: AtomicU64::new(0), keys_read: AtomicU64::new(0), _lock: lock })
+        Ok(Store { db, info, reads: AtomicU64::new(0), keys_read: AtomicU64::new(0), projects, _lock: lock })
     }
 
     pub fn info(&self) -> &StoreInfo {
@@ -192,6 +196,11 @@ impl Store {
 
     fn tree(&self, name: &str) -> Result<sled::Tree, StoreError> {
         Ok(self.db.open_tree(name)?)
+    }
+
+    /// Every project's filterable fields and list orders, in memory.
+    pub fn project_facets(&self) -> &ProjectFacets {
+        &self.projects
     }
 
     /// Bytes the store takes on disk.
@@ -320,6 +329,12 @@ fn store_dir_name(meta: &Meta) -> String {
 
 fn open_db(path: &Path, cache_bytes: u64) -> Result<sled::Db, StoreError> {
     Ok(sled::Config::new().path(path).cache_capacity(cache_bytes).open()?)
+}
+
+fn read_facets(db: &sled::Db) -> Result<ProjectFacets, StoreError> {
+    let bytes = db.open_tree(keys::trees::FACETS)?.get(keys::trees::PROJECT_FACETS)?;
+    let bytes = bytes.ok_or_else(|| StoreError::Decode("the store has no project facets".into()))?;
+    Ok(codec::decode::<ProjectFacets>(&bytes)?.indexed())
 }
 
 fn read_meta(db: &sled::Db) -> Option<Meta> {

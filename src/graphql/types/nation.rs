@@ -153,7 +153,7 @@ impl Nation {
             .map(|n| Collaborator { projects: shared.remove(n.code.as_str()).unwrap_or_default(), nation: Nation(n) })
             .collect();
         ranked.sort_by(|a, b| b.projects.len().cmp(&a.projects.len()).then_with(|| a.nation.0.code.cmp(&b.nation.0.code)));
-        let w = connection::window(ctx, &args, ranked.len(), |i| ranked[i].nation.0.code.clone())?;
+        let w = connection::window(ctx, &args, ranked.len(), |i| ranked[i].nation.0.code.as_str())?;
         ranked.truncate(w.end);
         Ok(ranked)
     }

@@ -203,7 +203,7 @@ pub async fn projects_of(ctx: &Context<'_>, participant: &str, role: Option<Role
         Some(role) => {
             let links = loaders::links(ctx, Index::ProjectsByParticipant, participant).await?;
             let links: Vec<Link> = links.iter().filter(|l| l.meta.role == Some(role)).cloned().collect();
-            let w = connection::window(ctx, &args, links.len(), |i| links[i].to.clone())?;
+            let w = connection::window(ctx, &args, links.len(), |i| links[i].to.as_str())?;
             LinkSlice {
                 has_previous: w.has_previous,
                 has_next: w.has_next,

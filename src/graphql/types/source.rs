@@ -62,7 +62,7 @@ impl Source {
     ) -> Result<Conn<Node>> {
         let links = loaders::links(ctx, Index::CitationsBySource, &self.0.code).await?;
         let args = PageArgs { first, after, last, before };
-        let w = connection::window(ctx, &args, links.len(), |i| links[i].to.clone())?;
+        let w = connection::window(ctx, &args, links.len(), |i| links[i].to.as_str())?;
         let page = &links[w.start..w.end];
         // Index entries are `Type:code`, so each is looked up as the global id it spells.
         let found = futures_util::future::try_join_all(page.iter().map(|link| {
