@@ -53,6 +53,9 @@ pub struct ServeArgs {
     /// Memory for cached responses in MiB (0 turns the response cache off).
     #[arg(long, env = "CAPGRAPH_RESPONSE_CACHE_MB", default_value_t = 64)]
     pub response_cache_mb: u64,
+    /// Distinct query texts kept parsed and checked (each at most --max-query-chars long).
+    #[arg(long, env = "CAPGRAPH_PARSED_DOCUMENTS", default_value_t = 1000)]
+    pub parsed_documents: usize,
     /// sled page cache size in MiB.
     #[arg(long, env = "CAPGRAPH_CACHE_MB", default_value_t = 64)]
     pub cache_mb: u64,

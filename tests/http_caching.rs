@@ -404,3 +404,51 @@ async fn media_types_and_methods_follow_graphql_over_http() {
     let xml = send(client().post(server.url("/graphql")).header("content-type", "application/xml").body("<q/>")).await;
     assert_eq!((xml.status, xml.code().as_str()), (StatusCode::UNSUPPORTED_MEDIA_TYPE, "UNSUPPORTED_MEDIA_TYPE"));
 }
+
+fn gauge(metrics: &str, name: &str) -> f64 {
+    metrics
+        .lines()
+        .find_map(|l| l.strip_prefix(name).and_then(|v| v.strip_prefix(' ')))
+        .unwrap_or_else(|| panic!("no {name}"))
+        .trim()
+        .parse()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn parsed_documents_are_kept_by_text_and_every_request_is_still_checked() {
+    // A server of its own, with the response cache off, so every request is answered afresh.
+    let server = common::start(ServeArgs { response_cache_mb: 0, ..Default::default() });
+    let parsed = |server: &Server| {
+        let url = server.url("/metrics");
+        async move { gauge(&client().get(url).send().await.unwrap().text().await.unwrap(), "capgraph_parsed_documents") }
+    };
+    let query = "query One($code: String!) { nation(code: $code) { name } } query Two { nation(code: \"FRA\") { name } }";
+    let post = |operation: &'static str, variables: Value| {
+        let url = server.url("/graphql");
+        async move {
+            let body = json!({ "query": query, "operationName": operation, "variables": variables });
+            send(client().post(url).header("accept", "application/json").json(&body)).await.json()
+        }
+    };
+    assert_eq!(post("One", json!({ "code": "DEU" })).await["data"]["nation"]["name"], "Germany");
+    let kept = parsed(&server).await;
+    assert!(kept >= 1.0);
+    // The same text: other variables, another operation, bad variables, a missing operation.
+    assert_eq!(post("One", json!({ "code": "Türkiye" })).await["data"]["nation"]["name"], "Türkiye");
+    assert_eq!(post("Two", json!({})).await["data"]["nation"]["name"], "France");
+    let bad = post("One", json!({ "code": 7 })).await;
+    assert_eq!(bad["errors"][0]["extensions"]["code"], "BAD_USER_INPUT", "{bad}");
+    let missing = post("Three", json!({})).await;
+    assert_eq!(missing["errors"][0]["extensions"]["code"], "OPERATION_RESOLUTION_FAILURE", "{missing}");
+    assert_eq!(parsed(&server).await, kept, "one text, parsed once");
+
+    // A text that fails the limits is refused every time and never kept.
+    let deep = format!("{}name{}", "{ nations { nodes ".repeat(40), " }".repeat(80));
+    for _ in 0..2 {
+        let body = json!({ "query": deep });
+        let refused = send(client().post(server.url("/graphql")).header("accept", "application/json").json(&body)).await.json();
+        assert_eq!(refused["errors"][0]["extensions"]["code"], "DEPTH_LIMIT_EXCEEDED", "{refused}");
+    }
+    assert_eq!(parsed(&server).await, kept, "refused texts are not kept");
+}

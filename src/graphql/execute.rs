@@ -3,13 +3,14 @@
 
 use std::sync::Arc;
 
-use async_graphql::{BatchRequest, BatchResponse, Request, Response};
+use async_graphql::{parser::types::ExecutableDocument, BatchRequest, BatchResponse, Request, Response, ServerError};
 
 use super::{
     cache::{CachedAnswer, ResponseCache},
+    documents::Documents,
     errors, loaders,
-    ordered::{self, DocumentSlot, Plan, TypeRelations},
-    CapgraphSchema,
+    ordered::{self, Plan, TypeRelations},
+    validation, CapgraphSchema,
 };
 use crate::store::Store;
 
@@ -17,13 +18,14 @@ use crate::store::Store;
 pub struct Engine {
     pub schema: CapgraphSchema,
     pub store: Arc<Store>,
+    documents: Documents,
     relations: TypeRelations,
     cache: ResponseCache,
 }
 
 impl Engine {
-    pub fn new(schema: CapgraphSchema, store: Arc<Store>, cache_bytes: u64) -> Engine {
-        Engine { schema, store, relations: TypeRelations::from_sdl(&super::sdl()), cache: ResponseCache::new(cache_bytes) }
+    pub fn new(schema: CapgraphSchema, documents: Documents, store: Arc<Store>, cache_bytes: u64) -> Engine {
+        Engine { schema, store, documents, relations: TypeRelations::from_sdl(&super::sdl()), cache: ResponseCache::new(cache_bytes) }
     }
 
     /// Entries and bytes in the response cache.
@@ -51,21 +53,57 @@ impl Engine {
     }
 
     async fn execute(&self, request: BatchRequest, request_id: Option<&str>) -> Vec<Answer> {
-        let (request, asked): (BatchRequest, Vec<Asked>) = match request {
-            BatchRequest::Single(one) => {
-                let (one, asked) = prepare(one);
-                (BatchRequest::Single(one), vec![asked])
-            }
-            BatchRequest::Batch(many) => {
-                let (many, asked) = many.into_iter().map(prepare).unzip();
-                (BatchRequest::Batch(many), asked)
+        let requests = match request {
+            BatchRequest::Single(one) => vec![one],
+            BatchRequest::Batch(many) => many,
+        };
+        let single = requests.len() == 1;
+        // A request whose document fails the limits never runs; the others of a batch still do.
+        let (asked, runnable): (Vec<Asked>, Vec<Option<Request>>) = requests.into_iter().map(|r| self.prepare(r)).unzip();
+        let mut runnable: Vec<Request> = runnable.into_iter().flatten().collect();
+        let batch = match (single, runnable.pop()) {
+            (_, None) => None,
+            (true, Some(one)) => Some(BatchRequest::Single(one)),
+            (false, Some(last)) => {
+                runnable.push(last);
+                Some(BatchRequest::Batch(runnable))
             }
         };
-        let responses = match loaders::execute(&self.schema, self.store.clone(), request).await {
-            BatchResponse::Single(one) => vec![one],
-            BatchResponse::Batch(many) => many,
+        let responses = match batch {
+            None => Vec::new(),
+            Some(batch) => match loaders::execute(&self.schema, self.store.clone(), batch).await {
+                BatchResponse::Single(one) => vec![one],
+                BatchResponse::Batch(many) => many,
+            },
         };
-        responses.into_iter().zip(&asked).map(|(response, asked)| answer(response, asked, &self.relations, request_id)).collect()
+        let mut responses = responses.into_iter();
+        asked
+            .into_iter()
+            .map(|asked| {
+                let mut response = match &asked.refused {
+                    Some(error) => Response::from_errors(vec![error.clone()]),
+                    None => responses.next().unwrap_or_else(|| Response::from_errors(vec![ServerError::new("no response", None)])),
+                };
+                response.errors.iter_mut().for_each(validation::classify);
+                answer(response, &asked, &self.relations, request_id)
+            })
+            .collect()
+    }
+
+    fn prepare(&self, mut request: Request) -> (Asked, Option<Request>) {
+        let prepared = self.documents.prepare(&mut request);
+        let (document, refused) = match prepared {
+            Ok(document) => (Some(document), None),
+            Err(error) => (None, Some(error)),
+        };
+        let runnable = refused.is_none();
+        let asked = Asked { document, refused, operation_name: request.operation_name.clone(), variables: request.variables.clone() };
+        (asked, runnable.then_some(request))
+    }
+
+    /// Distinct query texts held parsed.
+    pub fn parsed_documents(&self) -> usize {
+        self.documents.len()
     }
 }
 
@@ -88,15 +126,11 @@ pub struct ResponseSummary {
 
 /// What a request asked for, kept to write its answer in order.
 struct Asked {
-    slot: Arc<DocumentSlot>,
+    /// `None` when the request was refused before it ran.
+    document: Option<Arc<ExecutableDocument>>,
+    refused: Option<ServerError>,
     operation_name: Option<String>,
     variables: async_graphql::Variables,
-}
-
-fn prepare(request: Request) -> (Request, Asked) {
-    let slot = Arc::new(DocumentSlot::default());
-    let asked = Asked { slot: slot.clone(), operation_name: request.operation_name.clone(), variables: request.variables.clone() };
-    (request.data(slot), asked)
 }
 
 fn answer(mut response: Response, asked: &Asked, relations: &TypeRelations, request_id: Option<&str>) -> Answer {
@@ -112,8 +146,7 @@ fn answer(mut response: Response, asked: &Asked, relations: &TypeRelations, requ
             _ => "UNKNOWN".to_owned(),
         })
         .collect();
-    let document = asked.slot.document();
-    let plan = document.as_deref().and_then(|d| Plan::new(d, asked.operation_name.as_deref(), &asked.variables, relations));
+    let plan = asked.document.as_deref().and_then(|d| Plan::new(d, asked.operation_name.as_deref(), &asked.variables, relations));
     let json = ordered::to_json(response, plan.as_ref()).into();
     Answer { json, request_error, cached: false, response: ResponseSummary { error_codes } }
 }

@@ -2,6 +2,7 @@
 
 pub mod cache;
 pub mod connection;
+pub mod documents;
 pub mod enums;
 pub mod errors;
 pub mod execute;
@@ -77,13 +78,12 @@ fn builder() -> SchemaBuilder<QueryRoot, EmptyMutation, EmptySubscription> {
 /// [`execute::Engine::run`]), which gives each its own loader, so that no two requests share a
 /// cache or a batch.
 pub fn schema(store: Arc<Store>, limits: QueryLimits) -> CapgraphSchema {
-    let model = validation::SchemaModel::from_sdl(&sdl());
     let mut builder = builder()
         .data(store)
         .data(limits.page)
-        // First, so that the limits check the document before it adds its `__typename`s.
-        .extension(ordered::ResponseOrder)
-        .extension(validation::Limits::new(limits, model))
+        // No extensions: async-graphql runs every field of every request through each registered
+        // extension's (boxed) resolve hook. The limits and the document cache run before
+        // execution instead (`execute::Engine`, `documents`), the error codes after it.
         // async-graphql's own fragment-recursion guard, kept above what the depth limit allows.
         .limit_recursive_depth(validation::nesting_limit(limits.depth));
     if !limits.introspection {

@@ -8,18 +8,16 @@
 //! looks each key up in the result map, so the cost is one lookup per written key.
 //!
 //! Which fragments apply to an object depends on its concrete type, which a result map does not
-//! carry. So [`ResponseOrder`], an extension, adds `__typename` under a reserved alias to every
+//! carry. So [`marked`] adds `__typename` under a reserved alias to every
 //! selection set whose order depends on a type condition; the writer reads it and never writes it.
 
 use std::{
     cell::RefCell,
     collections::{HashMap, HashSet},
     rc::Rc,
-    sync::{Arc, Mutex},
 };
 
 use async_graphql::{
-    extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery},
     parser::{
         parse_schema,
         types::{
@@ -28,7 +26,7 @@ use async_graphql::{
         },
         Positioned,
     },
-    Name, Pos, Response, ServerResult, Value, Variables,
+    Name, Pos, Response, Value, Variables,
 };
 
 /// The reserved alias of the injected `__typename` (names starting with `__` are reserved to the
@@ -73,56 +71,21 @@ impl TypeRelations {
     }
 }
 
-/// The parsed document of one request, kept by [`ResponseOrder`] for the writer.
-#[derive(Default)]
-pub struct DocumentSlot(Mutex<Option<Arc<ExecutableDocument>>>);
-
-impl DocumentSlot {
-    pub fn document(&self) -> Option<Arc<ExecutableDocument>> {
-        self.0.lock().ok()?.clone()
-    }
-}
-
-/// The extension that marks type-dependent selection sets and keeps the document.
-pub struct ResponseOrder;
-
-impl ExtensionFactory for ResponseOrder {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(ResponseOrderExtension)
-    }
-}
-
-struct ResponseOrderExtension;
-
-#[async_graphql::async_trait::async_trait]
-impl Extension for ResponseOrderExtension {
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        let mut document = next.run(ctx, query, variables).await?;
-        let fragments_with_types: HashSet<Name> = document.fragments.keys().cloned().collect();
-        match &mut document.operations {
-            DocumentOperations::Single(operation) => mark(&mut operation.node.selection_set.node, &fragments_with_types),
-            DocumentOperations::Multiple(operations) => {
-                for operation in operations.values_mut() {
-                    mark(&mut operation.node.selection_set.node, &fragments_with_types);
-                }
+/// The document with the reserved `__typename` added wherever the writer needs an object's type.
+pub fn marked(mut document: ExecutableDocument) -> ExecutableDocument {
+    let fragments_with_types: HashSet<Name> = document.fragments.keys().cloned().collect();
+    match &mut document.operations {
+        DocumentOperations::Single(operation) => mark(&mut operation.node.selection_set.node, &fragments_with_types),
+        DocumentOperations::Multiple(operations) => {
+            for operation in operations.values_mut() {
+                mark(&mut operation.node.selection_set.node, &fragments_with_types);
             }
         }
-        for fragment in document.fragments.values_mut() {
-            mark(&mut fragment.node.selection_set.node, &fragments_with_types);
-        }
-        if let Some(slot) = ctx.data_opt::<Arc<DocumentSlot>>() {
-            if let Ok(mut slot) = slot.0.lock() {
-                *slot = Some(Arc::new(document.clone()));
-            }
-        }
-        Ok(document)
     }
+    for fragment in document.fragments.values_mut() {
+        mark(&mut fragment.node.selection_set.node, &fragments_with_types);
+    }
+    document
 }
 
 /// Does the order of this selection set depend on the concrete type of the object?

@@ -23,14 +23,11 @@
 //! count 1 each (their size is the schema's, which is fixed). A fragment is costed once.
 //!
 //! Errors async-graphql raises without a code get one on the way out ([`classify`]).
+//! `documents` runs these checks for every request, keeping what depends on the text alone.
 
-use std::{
-    collections::{HashMap, HashSet},
-    sync::Arc,
-};
+use std::collections::{HashMap, HashSet};
 
 use async_graphql::{
-    extensions::{Extension, ExtensionContext, ExtensionFactory, NextPrepareRequest, NextRequest},
     parser::{
         parse_query, parse_schema,
         types::{
@@ -38,7 +35,7 @@ use async_graphql::{
             TypeSystemDefinition,
         },
     },
-    ErrorExtensionValues, Pos, Positioned, Request, Response, ServerError, ServerResult, Value as ConstValue, Variables,
+    ErrorExtensionValues, Pos, Positioned, ServerError, Value as ConstValue, Variables,
 };
 
 use async_graphql_value::Value;
@@ -708,6 +705,13 @@ pub fn check_request(
     operation_name: Option<&str>,
     variables: &Variables,
 ) -> Result<ExecutableDocument, ServerError> {
+    let document = parse_checked(limits, query)?;
+    check_document(limits, model, &document, operation_name, variables)?;
+    Ok(document)
+}
+
+/// Steps 1 and the parse: what depends on the query text alone, so its result can be kept.
+pub fn parse_checked(limits: &QueryLimits, query: &str) -> Result<ExecutableDocument, ServerError> {
     if query.len() > limits.query_chars {
         let chars = query.chars().count();
         if chars > limits.query_chars {
@@ -716,57 +720,11 @@ pub fn check_request(
         }
     }
     scan(query, limits.tokens, nesting_limit(limits.depth))?;
-    let document = parse_query(query).map_err(|err| {
+    parse_query(query).map_err(|err| {
         let mut error = ServerError::from(err);
         error.extensions.get_or_insert_with(Default::default).set("code", codes::GRAPHQL_PARSE_FAILED);
         error
-    })?;
-    check_document(limits, model, &document, operation_name, variables)?;
-    Ok(document)
-}
-
-/// The async-graphql extension: runs [`check_request`] before async-graphql parses and validates,
-/// and gives every error of the response a code.
-pub struct Limits {
-    limits: QueryLimits,
-    model: Arc<SchemaModel>,
-}
-
-impl Limits {
-    pub fn new(limits: QueryLimits, model: SchemaModel) -> Self {
-        Limits { limits, model: Arc::new(model) }
-    }
-}
-
-impl ExtensionFactory for Limits {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(LimitsExtension { limits: self.limits, model: self.model.clone() })
-    }
-}
-
-struct LimitsExtension {
-    limits: QueryLimits,
-    model: Arc<SchemaModel>,
-}
-
-#[async_graphql::async_trait::async_trait]
-impl Extension for LimitsExtension {
-    async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
-        let mut response = next.run(ctx).await;
-        response.errors.iter_mut().for_each(classify);
-        response
-    }
-
-    async fn prepare_request(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        mut request: Request,
-        next: NextPrepareRequest<'_>,
-    ) -> ServerResult<Request> {
-        let document = check_request(&self.limits, &self.model, &request.query, request.operation_name.as_deref(), &request.variables)?;
-        request.set_parsed_query(document);
-        next.run(ctx, request).await
-    }
+    })
 }
 
 #[cfg(test)]

@@ -48,6 +48,8 @@ pub const STORE_RECORDS: &str = "capgraph_store_records";
 pub const STORE_OPEN: &str = "capgraph_store_open_seconds";
 pub const CACHE_ENTRIES: &str = "capgraph_response_cache_entries";
 pub const CACHE_BYTES: &str = "capgraph_response_cache_bytes";
+/// Distinct query texts held parsed and checked.
+pub const PARSED_DOCUMENTS: &str = "capgraph_parsed_documents";
 /// Always 1; its labels carry the data version: the fixtures' `digest`, the store `format`, and
 /// whether the `store` was `reused` or `rebuilt`.
 pub const DATA_INFO: &str = "capgraph_data_info";
@@ -105,6 +107,7 @@ impl Metrics {
             describe_gauge!(STORE_OPEN, "Seconds the store took to open (reuse) or build from the fixtures.");
             describe_gauge!(CACHE_ENTRIES, "Answers held by the response cache.");
             describe_gauge!(CACHE_BYTES, "Bytes held by the response cache.");
+            describe_gauge!(PARSED_DOCUMENTS, "Distinct query texts held parsed and checked.");
             describe_gauge!(DATA_INFO, "The data version: the fixtures' digest and the store format; always 1.");
             let info = store.info();
             let how = if info.reused { "reused" } else { "rebuilt" };
@@ -126,6 +129,7 @@ impl Metrics {
             gauge!(STORE_SIZE).set(app.store.size_on_disk() as f64);
             gauge!(CACHE_ENTRIES).set(entries as f64);
             gauge!(CACHE_BYTES).set(bytes as f64);
+            gauge!(PARSED_DOCUMENTS).set(app.engine.parsed_documents() as f64);
         });
         self.handle.render()
     }

@@ -334,7 +334,10 @@ fn open_db(path: &Path, cache_bytes: u64) -> Result<sled::Db, StoreError> {
 fn read_facets(db: &sled::Db) -> Result<ProjectFacets, StoreError> {
     let bytes = db.open_tree(keys::trees::FACETS)?.get(keys::trees::PROJECT_FACETS)?;
     let bytes = bytes.ok_or_else(|| StoreError::Decode("the store has no project facets".into()))?;
-    Ok(codec::decode::<ProjectFacets>(&bytes)?.indexed())
+    let started = Instant::now();
+    let facets = codec::decode::<ProjectFacets>(&bytes)?.indexed();
+    tracing::debug!(projects = facets.len(), bytes = bytes.len(), micros = started.elapsed().as_micros() as u64, "project facets read");
+    Ok(facets)
 }
 
 fn read_meta(db: &sled::Db) -> Option<Meta> {

@@ -1,0 +1,70 @@
+//! Parsed and checked documents, kept by query text: a client sends the same few documents with
+//! different variables, and parsing was a fifth of the work of answering one (pest's matching).
+//!
+//! What depends on the text alone (size, tokens, nesting, the parse, the `__typename`s the
+//! order-keeping writer needs) is done once per distinct text; what depends on the operation name
+//! and the variables (the operation's limits, variable values) is checked on every request.
+//! Documents do not depend on the data, so a store rebuild (a new process) never stales them.
+
+use std::sync::Arc;
+
+use async_graphql::{parser::types::ExecutableDocument, Request, ServerError};
+use quick_cache::sync::Cache;
+
+use super::{
+    ordered,
+    validation::{self, SchemaModel},
+    QueryLimits,
+};
+
+/// One query text, parsed.
+struct Parsed {
+    /// As the client wrote it: what the limits check.
+    checked: ExecutableDocument,
+    /// With the writer's `__typename`s: what runs.
+    marked: Arc<ExecutableDocument>,
+}
+
+/// Prepares every request's document, from the cache when it can.
+pub struct Documents {
+    limits: QueryLimits,
+    model: SchemaModel,
+    /// Only documents that parsed and passed the text checks; bounded by count (each is at most
+    /// `limits.query_chars` long).
+    parsed: Cache<Arc<str>, Arc<Parsed>>,
+}
+
+impl Documents {
+    /// Checks queries against `limits` for the schema in `sdl`, keeping up to `capacity` texts.
+    pub fn new(limits: QueryLimits, sdl: &str, capacity: usize) -> Documents {
+        Documents { limits, model: SchemaModel::from_sdl(sdl), parsed: Cache::new(capacity.max(1)) }
+    }
+
+    fn parse(&self, query: &str) -> Result<Arc<Parsed>, ServerError> {
+        if let Some(parsed) = self.parsed.get(query) {
+            return Ok(parsed);
+        }
+        let checked = validation::parse_checked(&self.limits, query)?;
+        let parsed = Arc::new(Parsed { marked: Arc::new(ordered::marked(checked.clone())), checked });
+        self.parsed.insert(query.into(), parsed.clone());
+        Ok(parsed)
+    }
+
+    /// Checks the request against the limits and gives it its parsed document (async-graphql then
+    /// only validates and runs it); returns the document for the writer.
+    pub fn prepare(&self, request: &mut Request) -> Result<Arc<ExecutableDocument>, ServerError> {
+        let parsed = self.parse(&request.query)?;
+        validation::check_document(&self.limits, &self.model, &parsed.checked, request.operation_name.as_deref(), &request.variables)?;
+        request.set_parsed_query(ExecutableDocument::clone(&parsed.marked));
+        Ok(parsed.marked.clone())
+    }
+
+    /// Distinct texts held.
+    pub fn len(&self) -> usize {
+        self.parsed.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.parsed.is_empty()
+    }
+}
