@@ -13,7 +13,7 @@ use super::{
 };
 use crate::{
     model::{self, order::sort_key, parse_decimal, text::fold, PartialDate, Record},
-    store::{Index, ProjectSort, Stored},
+    store::{Filterable, Index, ProjectFacets, ProjectSort, Stored},
 };
 
 /// The entry points of the capability-cooperation graph.
@@ -308,36 +308,36 @@ impl RecordQuery {
 
         let order_by = order_by.unwrap_or(ProjectOrder { field: ProjectOrderField::Name, direction: OrderDirection::Asc });
         let facets = loaders::store(ctx).project_facets();
-        // A participant that takes part in nothing has no number, and then no project matches.
-        let required: Option<Vec<u32>> = required.iter().map(|code| facets.participant(code)).collect();
-        let mut codes: Vec<&str> = facets
-            .ordered(order_by.field.into(), order_by.direction.into())
-            .filter(|p| area.is_none() || p.area == area)
-            .filter(|p| statuses.as_ref().is_none_or(|s| s.contains(&p.status)))
-            .filter(|p| kind.is_none_or(|k| p.kind == k))
-            .filter(|p| required.as_ref().is_some_and(|required| required.iter().all(|&n| p.has_participant(n))))
-            .filter(|p| from.is_none_or(|from| p.launched.is_some_and(|l| l.start() >= from.start())))
-            .filter(|p| to.is_none_or(|to| p.launched.is_some_and(|l| l.end() <= to.end())))
-            .map(|p| p.code.as_str())
-            .collect();
+        // A participant that takes part in nothing has no number: `NONE` matches no project.
+        let required: Vec<u32> = required.iter().map(|code| facets.participant(code).unwrap_or(ProjectFacets::NONE)).collect();
+        // An area no project is in has no number, and then no project matches.
+        let area = area.map(|code| facets.area(&code));
+        let keep = |p: &Filterable| {
+            area.is_none_or(|a| a == Some(p.area))
+                && statuses.as_ref().is_none_or(|s| s.contains(&p.status))
+                && kind.is_none_or(|k| p.kind == k)
+                && from.is_none_or(|from| p.launched.is_some_and(|l| l.start() >= from.start()))
+                && to.is_none_or(|to| p.launched.is_some_and(|l| l.end() <= to.end()))
+        };
+        let mut rows = facets.select(&required, keep, order_by.field.into(), order_by.direction.into());
         if let Some(text) = &text {
             // The words are not among the facets: read the remaining candidates (one batch).
-            let owned: Vec<String> = codes.iter().map(|c| c.to_string()).collect();
-            let candidates = loaders::many::<model::Project>(ctx, &owned).await?;
+            let codes: Vec<String> = rows.iter().map(|&n| facets.row(n).code.clone()).collect();
+            let candidates = loaders::many::<model::Project>(ctx, &codes).await?;
             let hits: std::collections::HashSet<&str> = candidates
                 .iter()
                 .filter(|p| matches(text, &[&p.code, &p.name, p.acronym.as_deref().unwrap_or(""), &p.purpose]))
                 .map(|p| p.code.as_str())
                 .collect();
-            codes.retain(|c| hits.contains(c));
+            rows.retain(|&n| hits.contains(facets.row(n).code.as_str()));
         }
         let args = PageArgs { first, after, last, before };
-        let w = connection::window(ctx, &args, codes.len(), |i| codes[i])?;
-        let page: Vec<String> = codes[w.start..w.end].iter().map(|c| c.to_string()).collect();
+        let w = connection::window(ctx, &args, rows.len(), |i| facets.row(rows[i]).code.as_str())?;
+        let page: Vec<String> = rows[w.start..w.end].iter().map(|&n| facets.row(n).code.clone()).collect();
         let projects = loaders::many::<model::Project>(ctx, &page).await?;
         connection::page_of(
             w,
-            codes.len(),
+            rows.len(),
             projects.into_iter().map(|p| (p.code.clone(), Project(p), async_graphql::connection::EmptyFields)),
         )
     }

@@ -43,14 +43,20 @@ pub struct ProjectRow {
 }
 
 impl ProjectRow {
-    /// Takes part, by participant number.
-    pub fn has_participant(&self, participant: u32) -> bool {
-        self.participants.binary_search(&participant).is_ok()
-    }
-
     pub fn participant_count(&self) -> usize {
         self.participants.len()
     }
+}
+
+/// The fields filters test, a few bytes per project side by side, so that a filter scans
+/// memory in order rather than hopping between rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Filterable {
+    pub status: ProjectStatus,
+    pub kind: ProjectKind,
+    /// Area number ([`ProjectFacets::area`]), or [`ProjectFacets::NONE`].
+    pub area: u32,
+    pub launched: Option<PartialDate>,
 }
 
 /// Every project's row, in code order, and each list order as row numbers.
@@ -62,9 +68,20 @@ pub struct ProjectFacets {
     orders: Vec<Vec<u32>>,
     #[serde(skip)]
     participant_numbers: HashMap<String, u32>,
+    /// Row numbers of each participant's projects, by participant number.
+    #[serde(skip)]
+    rows_of: Vec<Vec<u32>>,
+    /// Each row's [`Filterable`], by row number.
+    #[serde(skip)]
+    filterable: Vec<Filterable>,
+    #[serde(skip)]
+    area_numbers: HashMap<String, u32>,
 }
 
 impl ProjectFacets {
+    /// A participant number that takes part in no project.
+    pub const NONE: u32 = u32::MAX;
+
     pub fn build(projects: &[Project]) -> ProjectFacets {
         let mut projects: Vec<&Project> = projects.iter().collect();
         projects.sort_by(|a, b| a.code.cmp(&b.code));
@@ -107,13 +124,41 @@ impl ProjectFacets {
                 orders[sort.slot(direction)] = order;
             }
         }
-        ProjectFacets { rows, participants, orders, participant_numbers: HashMap::new() }.indexed()
+        ProjectFacets { rows, participants, orders, ..ProjectFacets::default() }.indexed()
     }
 
-    /// Fills what is not stored: the participant numbers by code.
+    /// Fills what is not stored: the participant and area numbers by code, each participant's
+    /// rows, the filterable fields side by side.
     pub(super) fn indexed(mut self) -> ProjectFacets {
+        for area in self.rows.iter().filter_map(|r| r.area.as_ref()) {
+            let next = self.area_numbers.len() as u32;
+            self.area_numbers.entry(area.clone()).or_insert(next);
+        }
+        self.filterable = self
+            .rows
+            .iter()
+            .map(|r| Filterable {
+                status: r.status,
+                kind: r.kind,
+                area: r.area.as_ref().and_then(|a| self.area_numbers.get(a)).copied().unwrap_or(Self::NONE),
+                launched: r.launched,
+            })
+            .collect();
         self.participant_numbers = self.participants.iter().enumerate().map(|(i, code)| (code.clone(), i as u32)).collect();
+        self.rows_of = vec![Vec::new(); self.participants.len()];
+        for (row, project) in self.rows.iter().enumerate() {
+            for &participant in &project.participants {
+                if let Some(rows) = self.rows_of.get_mut(participant as usize) {
+                    rows.push(row as u32);
+                }
+            }
+        }
         self
+    }
+
+    /// The number of an area, `None` when no project is in it.
+    pub fn area(&self, code: &str) -> Option<u32> {
+        self.area_numbers.get(code).copied()
     }
 
     /// The number of a participant, `None` when it takes part in no project.
@@ -124,6 +169,40 @@ impl ProjectFacets {
     /// Every project's row in the order asked.
     pub fn ordered(&self, sort: ProjectSort, direction: Direction) -> impl Iterator<Item = &ProjectRow> {
         self.orders.get(sort.slot(direction)).into_iter().flatten().map(|&i| &self.rows[i as usize])
+    }
+
+    /// The row numbers of the projects that every one of `participants` takes part in and that
+    /// `keep` keeps, in the order asked. The filters run over the rows in storage order (a
+    /// sequential scan of [`Filterable`]s) into a bit set, and the order is walked testing one bit per project, so
+    /// neither touches a row at random. [`ProjectFacets::NONE`] takes part in nothing.
+    pub fn select(&self, participants: &[u32], keep: impl Fn(&Filterable) -> bool, sort: ProjectSort, direction: Direction) -> Vec<u32> {
+        let words = self.rows.len().div_ceil(64);
+        let mark = |rows: &mut dyn Iterator<Item = u32>| {
+            let mut bits = vec![0u64; words];
+            for row in rows {
+                bits[row as usize / 64] |= 1 << (row % 64);
+            }
+            bits
+        };
+        let rows_of = |participant: u32| self.rows_of.get(participant as usize).map(Vec::as_slice).unwrap_or_default();
+        // Only the rows of the participant with the fewest projects are tested, against the
+        // others' bit sets; with no participant asked, every row is.
+        let mut participants: Vec<u32> = participants.to_vec();
+        participants.sort_by_key(|&p| rows_of(p).len());
+        let others: Vec<Vec<u64>> = participants.iter().skip(1).map(|&p| mark(&mut rows_of(p).iter().copied())).collect();
+        let in_others = |row: u32| others.iter().all(|bits| bits[row as usize / 64] & (1 << (row % 64)) != 0);
+        let candidates: Box<dyn Iterator<Item = u32>> = match participants.first() {
+            Some(&fewest) => Box::new(rows_of(fewest).iter().copied()),
+            None => Box::new(0..self.rows.len() as u32),
+        };
+        let bits = mark(&mut candidates.filter(|&row| in_others(row) && keep(&self.filterable[row as usize])));
+        let order = self.orders.get(sort.slot(direction)).map(Vec::as_slice).unwrap_or_default();
+        order.iter().copied().filter(|&row| bits[row as usize / 64] & (1 << (row % 64)) != 0).collect()
+    }
+
+    /// One row by number (from [`ProjectFacets::select`]).
+    pub fn row(&self, number: u32) -> &ProjectRow {
+        &self.rows[number as usize]
     }
 
     pub fn len(&self) -> usize {
@@ -162,8 +241,21 @@ mod tests {
         assert_eq!(codes(ProjectSort::Launched, Direction::Desc), ["b", "c", "a"], "undated last either way");
         assert_eq!(codes(ProjectSort::Code, Direction::Desc), ["c", "b", "a"]);
         assert_eq!(codes(ProjectSort::ParticipantCount, Direction::Desc), ["b", "a", "c"]);
-        let fra = facets.participant("FRA").unwrap();
-        assert_eq!(facets.ordered(ProjectSort::Code, Direction::Asc).filter(|r| r.has_participant(fra)).count(), 1);
+        let (fra, deu) = (facets.participant("FRA").unwrap(), facets.participant("DEU").unwrap());
+        let taken = |who: &[u32]| {
+            facets
+                .select(who, |_| true, ProjectSort::Name, Direction::Asc)
+                .into_iter()
+                .map(|n| facets.row(n).code.as_str())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(taken(&[fra]), ["b"]);
+        assert_eq!(taken(&[deu]), ["a", "b"]);
+        assert_eq!(taken(&[deu, fra]), ["b"]);
+        assert_eq!(taken(&[]), ["a", "c", "b"], "no participant asked: every project");
+        assert!(taken(&[deu, ProjectFacets::NONE]).is_empty());
+        let dated = facets.select(&[], |r| r.launched.is_some(), ProjectSort::Launched, Direction::Desc);
+        assert_eq!(dated.into_iter().map(|n| facets.row(n).code.as_str()).collect::<Vec<_>>(), ["b", "c"]);
         assert_eq!(facets.participant("ITA"), None);
     }
 }

@@ -25,7 +25,7 @@ use std::{
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-pub use facets::{ProjectFacets, ProjectRow, ProjectSort};
+pub use facets::{Filterable, ProjectFacets, ProjectRow, ProjectSort};
 pub use keys::Index;
 pub use window::{LinkPage, LinkWindow, Take};
 
