@@ -56,6 +56,9 @@ pub struct ServeArgs {
     /// Distinct query texts kept parsed and checked (each at most --max-query-chars long).
     #[arg(long, env = "CAPGRAPH_PARSED_DOCUMENTS", default_value_t = 1000)]
     pub parsed_documents: usize,
+    /// GraphQL requests executed at once; others wait their turn (0: twice the CPU cores).
+    #[arg(long, env = "CAPGRAPH_MAX_CONCURRENT_REQUESTS", default_value_t = 0)]
+    pub max_concurrent_requests: usize,
     /// sled page cache size in MiB.
     #[arg(long, env = "CAPGRAPH_CACHE_MB", default_value_t = 64)]
     pub cache_mb: u64,
@@ -154,6 +157,14 @@ impl Default for ServeArgs {
 impl ServeArgs {
     pub fn store(&self, fixtures: PathBuf) -> StoreConfig {
         StoreConfig { data_dir: self.data_dir.clone(), fixtures_dir: fixtures, cache_bytes: self.cache_mb * 1024 * 1024 }
+    }
+
+    /// `--max-concurrent-requests`, with 0 meaning twice the CPU cores.
+    pub fn concurrent_requests(&self) -> usize {
+        match self.max_concurrent_requests {
+            0 => std::thread::available_parallelism().map_or(2, |n| n.get()) * 2,
+            n => n,
+        }
     }
 
     pub fn query_limits(&self) -> QueryLimits {

@@ -27,7 +27,13 @@ pub fn open(args: &config::ServeArgs, fixtures: PathBuf) -> Result<AppState, sto
     let store = Arc::new(store::Store::open(&args.store(fixtures))?);
     let schema = graphql::schema(store.clone(), args.query_limits());
     let documents = graphql::documents::Documents::new(args.query_limits(), &graphql::sdl(), args.parsed_documents);
-    let engine = Arc::new(graphql::execute::Engine::new(schema, documents, store.clone(), args.response_cache_mb * 1024 * 1024));
+    let engine = Arc::new(graphql::execute::Engine::new(
+        schema,
+        documents,
+        store.clone(),
+        args.response_cache_mb * 1024 * 1024,
+        args.concurrent_requests(),
+    ));
     let metrics = Arc::new(http::metrics::Metrics::new(&store));
     Ok(AppState { engine, store, limits: args.http_limits(), sdl: graphql::sdl().into(), metrics })
 }

@@ -282,3 +282,22 @@ async fn logs_have_one_line_per_request_and_say_what_was_loaded() {
     assert_eq!(startup.len(), 1, "{logs}");
     assert!(startup[0].contains("Project") && startup[0].contains("store=reused"), "{}", startup[0]);
 }
+
+#[tokio::test]
+async fn requests_beyond_the_concurrency_limit_wait_their_turn_and_are_all_answered() {
+    // One request executes at a time; the others queue (the response cache is off, so each runs).
+    let server = common::start(ServeArgs { max_concurrent_requests: 1, response_cache_mb: 0, ..Default::default() });
+    let nations = ["DEU", "FRA", "ITA", "NLD", "NOR", "POL", "ESP", "TUR"];
+    let asks = nations.iter().map(|code| {
+        let url = server.url("/graphql");
+        async move {
+            let body = json!({ "query": "query($c: String!) { nation(code: $c) { code projects(first: 5) { totalCount } } }", "variables": { "c": code } });
+            let reply: Value = client().post(url).json(&body).send().await.unwrap().json().await.unwrap();
+            (code.to_string(), reply)
+        }
+    });
+    for (code, reply) in futures_util::future::join_all(asks).await {
+        assert_eq!(reply["data"]["nation"]["code"], code.as_str(), "{reply}");
+        assert!(reply["data"]["nation"]["projects"]["totalCount"].as_u64().unwrap() > 0, "{reply}");
+    }
+}

@@ -21,11 +21,23 @@ pub struct Engine {
     documents: Documents,
     relations: TypeRelations,
     cache: ResponseCache,
+    /// Requests executing at once. On a machine with few cores more of them only interleave,
+    /// each holding its partial result; a wide query at scale holds a hundred megabytes, so
+    /// the rest wait their turn (within the request timeout) instead of all growing together.
+    running: tokio::sync::Semaphore,
 }
 
 impl Engine {
-    pub fn new(schema: CapgraphSchema, documents: Documents, store: Arc<Store>, cache_bytes: u64) -> Engine {
-        Engine { schema, store, documents, relations: TypeRelations::from_sdl(&super::sdl()), cache: ResponseCache::new(cache_bytes) }
+    /// `cache_bytes`: the response cache's bound (0: none); `concurrency`: requests executed at once.
+    pub fn new(schema: CapgraphSchema, documents: Documents, store: Arc<Store>, cache_bytes: u64, concurrency: usize) -> Engine {
+        Engine {
+            schema,
+            store,
+            documents,
+            relations: TypeRelations::from_sdl(&super::sdl()),
+            cache: ResponseCache::new(cache_bytes),
+            running: tokio::sync::Semaphore::new(concurrency.max(1)),
+        }
     }
 
     /// Entries and bytes in the response cache.
@@ -53,6 +65,9 @@ impl Engine {
     }
 
     async fn execute(&self, request: BatchRequest, request_id: Option<&str>) -> Vec<Answer> {
+        // Held until the answers are written: the partial results live that long. The semaphore
+        // is never closed, so acquiring cannot fail.
+        let _turn = self.running.acquire().await.ok();
         let requests = match request {
             BatchRequest::Single(one) => vec![one],
             BatchRequest::Batch(many) => many,
