@@ -190,7 +190,7 @@ impl LinkSlice {
         }
     }
 
-    /// The page as a connection, with each link's node and edge fields from `edge`.
+    /// The page as a connection of `items`: each link's code, node and edge fields.
     pub fn connection<N, E, Name, EdgeName>(self, items: impl IntoIterator<Item = (String, N, E)>) -> Result<Conn<N, E, Name, EdgeName>>
     where
         N: OutputType,

@@ -76,13 +76,10 @@ impl Engine {
         // A request whose document fails the limits never runs; the others of a batch still do.
         let (asked, runnable): (Vec<Asked>, Vec<Option<Request>>) = requests.into_iter().map(|r| self.prepare(r)).unzip();
         let mut runnable: Vec<Request> = runnable.into_iter().flatten().collect();
-        let batch = match (single, runnable.pop()) {
-            (_, None) => None,
-            (true, Some(one)) => Some(BatchRequest::Single(one)),
-            (false, Some(last)) => {
-                runnable.push(last);
-                Some(BatchRequest::Batch(runnable))
-            }
+        let batch = match runnable.len() {
+            0 => None,
+            1 if single => Some(BatchRequest::Single(runnable.remove(0))),
+            _ => Some(BatchRequest::Batch(runnable)),
         };
         let responses = match batch {
             None => Vec::new(),

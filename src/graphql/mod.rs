@@ -74,9 +74,9 @@ fn builder() -> SchemaBuilder<QueryRoot, EmptyMutation, EmptySubscription> {
     Schema::build(QueryRoot::default(), EmptyMutation, EmptySubscription).register_output_type::<types::Node>()
 }
 
-/// The schema serving `store`. Run requests through [`loaders::execute`] (or
-/// [`execute::Engine::run`]), which gives each its own loader, so that no two requests share a
-/// cache or a batch.
+/// The schema serving `store`. Run requests through [`execute::Engine::run`]: it checks the
+/// limits, keeps parsed documents, gives each request its own loader (no two requests share a
+/// cache or a batch) and codes the errors; the schema alone does none of that.
 pub fn schema(store: Arc<Store>, limits: QueryLimits) -> CapgraphSchema {
     let mut builder = builder()
         .data(store)

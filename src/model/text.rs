@@ -37,11 +37,12 @@ mod tests {
 
 /// Levenshtein distance, giving up (returning `max + 1`) once it must exceed `max`.
 pub fn edit_distance_within(a: &str, b: &str, max: usize) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    if a.len().abs_diff(b.len()) > max {
+    // Most vocabulary words differ in length by more than `max`: tell before allocating.
+    if a.chars().count().abs_diff(b.chars().count()) > max {
         return max + 1;
     }
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
     let mut previous: Vec<usize> = (0..=b.len()).collect();
     let mut current = vec![0; b.len() + 1];
     for (i, ca) in a.iter().enumerate() {

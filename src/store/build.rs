@@ -51,6 +51,7 @@ fn records<T: Stored + Searchable>(
         }
     }
     db.open_tree(T::TREE)?.apply_batch(batch)?;
+    db.open_tree(keys::trees::META)?.insert(keys::count_key(T::TREE), codec::encode(&(records.len() as u64))?)?;
     Ok(())
 }
 

@@ -88,6 +88,11 @@ pub fn link_prefix(from: &str) -> Vec<u8> {
     key
 }
 
+/// Key, in the meta tree, of the number of records in a record tree.
+pub fn count_key(tree: &str) -> Vec<u8> {
+    link_key("count", tree)
+}
+
 /// The first key past every link of `from` (`from \1`), the end of its range.
 pub fn prefix_end(from: &str) -> Vec<u8> {
     let mut key = link_prefix(from);

@@ -174,22 +174,44 @@ pub struct Hit {
 }
 
 /// How well a vocabulary word matches a query word: exact, prefix, or within a small edit distance.
-fn closeness(query: &str, word: &str) -> Option<f64> {
+/// Both come with their lengths in characters (the vocabulary's are counted once).
+fn closeness((query, query_chars): (&str, usize), (word, word_chars): (&str, usize)) -> Option<f64> {
     if word == query {
         return Some(1.0);
     }
-    if query.chars().count() >= 3 && word.starts_with(query) {
+    if query_chars >= 3 && word.starts_with(query) {
         return Some(0.7);
     }
-    let allowed = match query.chars().count() {
+    let allowed = match query_chars {
         0..=3 => 0,
         4..=7 => 1,
         _ => 2,
     };
-    (allowed > 0 && edit_distance_within(query, word, allowed) <= allowed).then_some(0.5)
+    (allowed > 0 && query_chars.abs_diff(word_chars) <= allowed && edit_distance_within(query, word, allowed) <= allowed).then_some(0.5)
 }
 
 impl Store {
+    /// Every indexed word and its length in characters, read from `search/vocab` on the first
+    /// search and kept: matching a misspelt word compares it with all of them, which through
+    /// sled's iterator cost more than the comparisons.
+    fn vocabulary(&self) -> Result<&[(String, usize)], StoreError> {
+        if let Some(words) = self.vocabulary.get() {
+            return Ok(words);
+        }
+        let words = self
+            .db
+            .open_tree(VOCAB)?
+            .iter()
+            .keys()
+            .map(|word| {
+                let word = String::from_utf8_lossy(&word?).into_owned();
+                let chars = word.chars().count();
+                Ok((word, chars))
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        Ok(self.vocabulary.get_or_init(|| words))
+    }
+
     /// Ranks records for `text`: every query word must match (exactly, as a prefix or nearly);
     /// a word's best field counts, and a record named exactly by the whole text comes first.
     pub fn search(&self, text: &str, limit: usize) -> Result<Vec<Hit>, StoreError> {
@@ -198,13 +220,12 @@ impl Store {
             return Ok(Vec::new());
         }
         let terms = self.db.open_tree(TERMS)?;
-        let vocab = self.db.open_tree(VOCAB)?;
-        let mut candidates: Vec<Vec<(String, f64)>> = vec![Vec::new(); query.len()];
-        for word in vocab.iter().keys() {
-            let word = String::from_utf8_lossy(&word?).into_owned();
+        let query_chars: Vec<usize> = query.iter().map(|q| q.chars().count()).collect();
+        let mut candidates: Vec<Vec<(&str, f64)>> = vec![Vec::new(); query.len()];
+        for (word, chars) in self.vocabulary()? {
             for (i, q) in query.iter().enumerate() {
-                if let Some(score) = closeness(q, &word) {
-                    candidates[i].push((word.clone(), score));
+                if let Some(score) = closeness((q, query_chars[i]), (word, *chars)) {
+                    candidates[i].push((word, score));
                 }
             }
         }
@@ -225,7 +246,18 @@ impl Store {
             }
         }
         self.count_read(keys_read + 1);
+        // The whole text naming a record exactly (code, name, acronym, alias) ranks it first: one
+        // lookup per type among the candidates, not one per candidate.
         let whole = fold(text);
+        let lookup = self.tree(keys::trees::LOOKUP)?;
+        let mut named: HashMap<String, Option<sled::IVec>> = HashMap::new();
+        for target in found.keys() {
+            if let Some((type_name, _)) = target.split_once(':') {
+                if !named.contains_key(type_name) {
+                    named.insert(type_name.to_owned(), lookup.get(keys::lookup_key(type_name, &whole))?);
+                }
+            }
+        }
         let mut hits: Vec<Hit> = found
             .into_iter()
             .filter(|(_, per_word)| per_word.iter().all(Option::is_some))
@@ -233,9 +265,7 @@ impl Store {
                 let (type_name, code) = target.split_once(':')?;
                 let best = per_word.iter().flatten().copied().fold((0.0, Field::Purpose), |a, b| if b.0 > a.0 { b } else { a });
                 let mut score: f64 = per_word.iter().flatten().map(|(s, _)| s).sum();
-                // The whole text naming the record exactly (code, name, acronym, alias) ranks it first.
-                if self.tree(keys::trees::LOOKUP).ok()?.get(keys::lookup_key(type_name, &whole)).ok()?.is_some_and(|c| c == code.as_bytes())
-                {
+                if named.get(type_name).and_then(Option::as_ref).is_some_and(|c| c == code.as_bytes()) {
                     score += 100.0;
                 }
                 Some(Hit { type_name: type_name.to_owned(), code: code.to_owned(), score, field: best.1 })
