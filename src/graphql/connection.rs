@@ -148,22 +148,7 @@ where
     Name: ConnectionNameType,
     EdgeName: EdgeNameType,
 {
-    edges_of(w.has_previous, w.has_next, total_count, items)
-}
-
-fn edges_of<N, E, Name, EdgeName>(
-    has_previous: bool,
-    has_next: bool,
-    total_count: usize,
-    items: impl IntoIterator<Item = (String, N, E)>,
-) -> Result<Conn<N, E, Name, EdgeName>>
-where
-    N: OutputType,
-    E: ObjectType,
-    Name: ConnectionNameType,
-    EdgeName: EdgeNameType,
-{
-    let mut conn = Connection::with_additional_fields(has_previous, has_next, TotalCount { total_count });
+    let mut conn = Connection::with_additional_fields(w.has_previous, w.has_next, TotalCount { total_count });
     conn.edges.extend(items.into_iter().map(|(code, node, fields)| Edge::with_additional_fields(encode_cursor(&code), node, fields)));
     Ok(conn)
 }
@@ -190,15 +175,9 @@ impl LinkSlice {
         }
     }
 
-    /// The page as a connection of `items`: each link's code, node and edge fields.
-    pub fn connection<N, E, Name, EdgeName>(self, items: impl IntoIterator<Item = (String, N, E)>) -> Result<Conn<N, E, Name, EdgeName>>
-    where
-        N: OutputType,
-        E: ObjectType,
-        Name: ConnectionNameType,
-        EdgeName: EdgeNameType,
-    {
-        edges_of(self.has_previous, self.has_next, self.total_count, items)
+    /// The page's window, counted within the page (what [`page_of`] needs are the flags).
+    pub fn window(&self) -> Window {
+        Window { start: 0, end: self.links.len(), has_previous: self.has_previous, has_next: self.has_next }
     }
 
     pub fn codes(&self) -> Vec<String> {
@@ -214,5 +193,5 @@ where
 {
     let slice = LinkSlice::read(ctx, index, from, args).await?;
     let records = loaders::many::<T>(ctx, &slice.codes()).await?;
-    slice.connection(records.into_iter().map(|r| (r.code().to_owned(), N::from(r), EmptyFields)))
+    page_of(slice.window(), slice.total_count, records.into_iter().map(|r| (r.code().to_owned(), N::from(r), EmptyFields)))
 }

@@ -226,5 +226,5 @@ pub async fn projects_of(ctx: &Context<'_>, participant: &str, role: Option<Role
             (project.code.clone(), Project(project), fields)
         })
         .collect();
-    slice.connection(items)
+    connection::page_of(slice.window(), slice.total_count, items)
 }
