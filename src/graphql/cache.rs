@@ -37,6 +37,11 @@ impl ResponseCache {
         ResponseCache { cache }
     }
 
+    /// Whether answers are kept at all (`--response-cache-mb` above 0).
+    pub fn enabled(&self) -> bool {
+        self.cache.is_some()
+    }
+
     pub fn key(request: &Request) -> Arc<str> {
         let mut key = normalize(&request.query);
         key.push('\u{0}');

@@ -8,7 +8,10 @@
 
 use std::sync::Arc;
 
-use async_graphql::{parser::types::ExecutableDocument, Request, ServerError};
+use async_graphql::{
+    parser::types::{DocumentOperations, ExecutableDocument, OperationType},
+    Request, ServerError,
+};
 use quick_cache::sync::Cache;
 
 use super::{
@@ -59,6 +62,22 @@ impl Documents {
         Ok(parsed.marked.clone())
     }
 
+    /// The type of the operation `operation_name` selects in `query` (a GET must not run a
+    /// mutation); `None` when the text fails the checks or selects no single operation, which
+    /// running it then reports. The parse is kept for that run.
+    pub fn operation_type(&self, query: &str, operation_name: Option<&str>) -> Option<OperationType> {
+        let parsed = self.parse(query).ok()?;
+        match (&parsed.checked.operations, operation_name) {
+            (DocumentOperations::Single(operation), None) => Some(operation.node.ty),
+            (DocumentOperations::Single(_), Some(_)) => None,
+            (DocumentOperations::Multiple(operations), Some(name)) => operations.get(name).map(|o| o.node.ty),
+            (DocumentOperations::Multiple(operations), None) => match operations.values().collect::<Vec<_>>().as_slice() {
+                [only] => Some(only.node.ty),
+                _ => None,
+            },
+        }
+    }
+
     /// Distinct texts held.
     pub fn len(&self) -> usize {
         self.parsed.len()
@@ -66,5 +85,31 @@ impl Documents {
 
     pub fn is_empty(&self) -> bool {
         self.parsed.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mutations_are_found_at_the_top_level_only() {
+        use OperationType::*;
+        let documents = Documents::new(QueryLimits::default(), &crate::graphql::sdl(), 16);
+        let kind = |query: &str, name: Option<&str>| documents.operation_type(query, name);
+        assert_eq!(kind("mutation { __typename }", None), Some(Mutation));
+        assert_eq!(kind("mutation M($a: In = {x: \"}\"}) @d(a: 1) { a }", None), Some(Mutation));
+        assert_eq!(kind("# mutation\n{ mutation }", None), Some(Query));
+        assert_eq!(kind("{ a(t: \"mutation\") }", None), Some(Query));
+        assert_eq!(kind("query Q { mutation } mutation M { a }", Some("M")), Some(Mutation));
+        assert_eq!(kind("query Q { mutation } mutation M { a }", Some("Q")), Some(Query));
+        assert_eq!(kind("query Q { mutation } mutation M { a }", None), None);
+        assert_eq!(kind("fragment F on Query { a } mutation { ...F }", None), Some(Mutation));
+        assert_eq!(kind("mutation M { a(s: \"\"\" } \\\"\"\" mutation \"\"\") }", None), Some(Mutation));
+        assert_eq!(kind("query Q { a(s: \"\"\" } mutation M { \"\"\") }", None), Some(Query));
+        assert_eq!(kind("{ a } }} mutation", None), None);
+        assert_eq!(kind("mutation { a(s: \"unterminated) }", None), None);
+        assert_eq!(kind("subscription S { mutation }", None), Some(Subscription));
+        assert_eq!(documents.len(), 9, "each text that parsed is kept once, for its run");
     }
 }

@@ -50,6 +50,10 @@ impl Engine {
     /// `request_id` is shown on internal errors, whose details stay in the log.
     pub async fn run(&self, request: BatchRequest, key: Option<Arc<str>>, request_id: Option<&str>) -> Vec<Answer> {
         let BatchRequest::Single(one) = request else { return self.execute(request, request_id).await };
+        if !self.cache.enabled() {
+            // No cache to ask: the key (a normalized copy of the document) would be wasted work.
+            return self.execute(BatchRequest::Single(one), request_id).await;
+        }
         let key = key.unwrap_or_else(|| ResponseCache::key(&one));
         if let Some(hit) = self.cache.get(&key) {
             return vec![Answer { json: hit.json, request_error: hit.request_error, cached: true, response: ResponseSummary::default() }];
@@ -111,6 +115,11 @@ impl Engine {
         let runnable = refused.is_none();
         let asked = Asked { document, refused, operation_name: request.operation_name.clone(), variables: request.variables.clone() };
         (asked, runnable.then_some(request))
+    }
+
+    /// The type of the operation a request selects (see [`Documents::operation_type`]).
+    pub fn operation_type(&self, query: &str, operation_name: Option<&str>) -> Option<async_graphql::parser::types::OperationType> {
+        self.documents.operation_type(query, operation_name)
     }
 
     /// Distinct query texts held parsed.

@@ -15,7 +15,7 @@
 
 use std::sync::Arc;
 
-use async_graphql::{BatchRequest, Request, Variables};
+use async_graphql::{parser::types::OperationType, BatchRequest, Request, Variables};
 use axum::{
     body::{Body, Bytes},
     extract::{Query, State},
@@ -50,10 +50,18 @@ const VARY: &str = "accept, accept-encoding";
 /// A request-level GraphQL error with `extensions.code` and no `data` (the request never ran):
 /// `{"errors":[{"message":…,"extensions":{"code":…}}]}`, as `application/graphql-response+json`
 /// (the `/graphql` handler re-types it to the media type the client accepts).
+/// The code also rides on the response as a [`Refused`] extension, for the log and the metrics.
 pub fn error_response(status: StatusCode, code: &str, message: impl Into<String>) -> axum::response::Response {
     let body = error_body(code, message);
-    (status, [(header::CONTENT_TYPE, HeaderValue::from_static(MediaType::GraphqlResponse.content_type()))], body).into_response()
+    let mut response =
+        (status, [(header::CONTENT_TYPE, HeaderValue::from_static(MediaType::GraphqlResponse.content_type()))], body).into_response();
+    response.extensions_mut().insert(Refused(code.to_owned()));
+    response
 }
+
+/// The `extensions.code` of a request refused before any operation ran ([`error_response`]).
+#[derive(Debug, Clone)]
+pub struct Refused(pub String);
 
 fn error_body(code: &str, message: impl Into<String>) -> String {
     serde_json::json!({ "errors": [{ "message": message.into(), "extensions": { "code": code } }] }).to_string()
@@ -255,7 +263,7 @@ async fn handle(
     let mut cache_key = None;
     if get {
         if let [Slot::Run { request, .. }] = slots.as_slice() {
-            if selected_operation_kind(&request.query, request.operation_name.as_deref()) == Some(OperationKind::Mutation) {
+            if app.engine.operation_type(&request.query, request.operation_name.as_deref()) == Some(OperationType::Mutation) {
                 let mut response = Rejection::new(
                     StatusCode::METHOD_NOT_ALLOWED,
                     codes::METHOD_NOT_ALLOWED,
@@ -542,131 +550,6 @@ fn operation(value: Json, index: Option<usize>) -> Result<Operation, Rejection> 
     Ok(Operation { query, operation_name, variables, persisted })
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum OperationKind {
-    Query,
-    Mutation,
-    Subscription,
-}
-
-/// The kind of the operation a document and operation name select, read from the tokens at the
-/// top level of the document (so in linear time, and before the parser sees the document); `None`
-/// when it cannot tell (no such operation, several without a name, a lexical error), which the
-/// executor then reports, and for any document without the word `mutation`.
-fn selected_operation_kind(query: &str, operation_name: Option<&str>) -> Option<OperationKind> {
-    if !query.contains("mutation") {
-        // The common case: no need to look further (only mutations matter to the caller).
-        return None;
-    }
-    let bytes = query.as_bytes();
-    let mut i = 0;
-    let mut depth = 0usize;
-    // Operations found: (kind, name).
-    let mut operations: Vec<(OperationKind, Option<&str>)> = Vec::new();
-    // After an operation keyword at the top level: the next name is its name.
-    let mut naming = false;
-    let mut at_definition = true;
-    while i < bytes.len() {
-        let c = bytes[i];
-        match c {
-            b' ' | b'\t' | b'\n' | b'\r' | b',' => i += 1,
-            b'#' => {
-                while i < bytes.len() && bytes[i] != b'\n' && bytes[i] != b'\r' {
-                    i += 1;
-                }
-            }
-            b'"' => {
-                naming = false;
-                if bytes[i..].starts_with(b"\"\"\"") {
-                    i += 3;
-                    loop {
-                        if i >= bytes.len() {
-                            return None;
-                        }
-                        if bytes[i] == b'\\' && bytes[i + 1..].starts_with(b"\"\"\"") {
-                            i += 4;
-                        } else if bytes[i..].starts_with(b"\"\"\"") {
-                            i += 3;
-                            break;
-                        } else {
-                            i += 1;
-                        }
-                    }
-                } else {
-                    i += 1;
-                    loop {
-                        match bytes.get(i) {
-                            None | Some(b'\n') | Some(b'\r') => return None,
-                            Some(b'\\') => i += 2,
-                            Some(b'"') => {
-                                i += 1;
-                                break;
-                            }
-                            Some(_) => i += 1,
-                        }
-                    }
-                }
-            }
-            b'{' | b'(' | b'[' => {
-                if depth == 0 && c == b'{' && at_definition {
-                    // `{ … }`: the query shorthand.
-                    operations.push((OperationKind::Query, None));
-                }
-                at_definition = false;
-                naming = false;
-                depth += 1;
-                i += 1;
-            }
-            b'}' | b')' | b']' => {
-                depth = depth.checked_sub(1)?;
-                if depth == 0 && c == b'}' {
-                    at_definition = true;
-                }
-                naming = false;
-                i += 1;
-            }
-            c if c == b'_' || c.is_ascii_alphabetic() => {
-                let start = i;
-                while i < bytes.len() && (bytes[i] == b'_' || bytes[i].is_ascii_alphanumeric()) {
-                    i += 1;
-                }
-                let word = &query[start..i];
-                if depth == 0 {
-                    if at_definition {
-                        at_definition = false;
-                        let kind = match word {
-                            "query" => Some(OperationKind::Query),
-                            "mutation" => Some(OperationKind::Mutation),
-                            "subscription" => Some(OperationKind::Subscription),
-                            _ => None,
-                        };
-                        if let Some(kind) = kind {
-                            operations.push((kind, None));
-                            naming = true;
-                        }
-                    } else if naming {
-                        if let Some(last) = operations.last_mut() {
-                            last.1 = Some(word);
-                        }
-                        naming = false;
-                    }
-                } else {
-                    naming = false;
-                }
-            }
-            _ => {
-                naming = false;
-                i += 1;
-            }
-        }
-    }
-    match operation_name {
-        Some(name) => operations.iter().find(|(_, n)| *n == Some(name)).map(|(kind, _)| *kind),
-        None if operations.len() == 1 => Some(operations[0].0),
-        None => None,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -720,24 +603,5 @@ mod tests {
         assert_eq!(accept("text/html"), None);
         assert_eq!(accept("application/json;q=0, application/graphql-response+json;q=0"), None);
         assert_eq!(accept("application/xml, text/*"), None);
-    }
-
-    #[test]
-    fn mutations_are_found_at_the_top_level_only() {
-        use OperationKind::*;
-        let kind = selected_operation_kind;
-        assert_eq!(kind("mutation { __typename }", None), Some(Mutation));
-        assert_eq!(kind("mutation M($a: In = {x: \"}\"}) @d(a: 1) { a }", None), Some(Mutation));
-        assert_eq!(kind("# mutation\n{ mutation }", None), Some(Query));
-        assert_eq!(kind("{ a(t: \"mutation\") }", None), Some(Query));
-        assert_eq!(kind("query Q { mutation } mutation M { a }", Some("M")), Some(Mutation));
-        assert_eq!(kind("query Q { mutation } mutation M { a }", Some("Q")), Some(Query));
-        assert_eq!(kind("query Q { mutation } mutation M { a }", None), None);
-        assert_eq!(kind("fragment F on Query { a } mutation { ...F }", None), Some(Mutation));
-        assert_eq!(kind("mutation M { a(s: \"\"\" } \\\"\"\" mutation \"\"\") }", None), Some(Mutation));
-        assert_eq!(kind("query Q { a(s: \"\"\" } mutation M { \"\"\") }", None), Some(Query));
-        assert_eq!(kind("{ a } }} mutation", None), None);
-        assert_eq!(kind("mutation { a(s: \"unterminated) }", None), None);
-        assert_eq!(kind("subscription S { mutation }", None), Some(Subscription));
     }
 }

@@ -21,7 +21,6 @@ use std::{
 };
 
 use axum::{
-    body::{Body, HttpBody},
     extract::{MatchedPath, Request, State},
     http::{header, StatusCode},
     middleware::Next,
@@ -31,7 +30,10 @@ use metrics::{counter, describe_counter, describe_gauge, describe_histogram, gau
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle, PrometheusRecorder};
 use tracing::Instrument;
 
-use super::{graphql::Outcome, limits, AppState};
+use super::{
+    graphql::{Outcome, Refused},
+    limits, AppState,
+};
 use crate::store::Store;
 
 /// HTTP requests, by `route`, `operation` and `outcome`.
@@ -65,8 +67,6 @@ const MAX_NAME_CHARS: usize = 64;
 /// Histogram samples are folded into their buckets on every scrape and every this many requests,
 /// so that a server nobody scrapes does not keep them all.
 const UPKEEP_EVERY: u64 = 1024;
-/// Largest error body read back to count the codes of a request refused before it ran.
-const MAX_REJECTION_BODY: usize = 16 * 1024;
 
 /// The `operation` label of requests that are not GraphQL operations, or were refused before
 /// their operations were known.
@@ -194,10 +194,10 @@ pub async fn track(State(app): State<AppState>, request: Request, next: Next) ->
     let seconds = started.elapsed().as_secs_f64();
     let status = response.status();
     let outcome = response.extensions().get::<Outcome>().cloned();
-    let (response, error_codes) = match &outcome {
-        Some(outcome) => (response, outcome.error_codes.clone()),
-        None if status.is_client_error() || status.is_server_error() => rejection_codes(response).await,
-        None => (response, Vec::new()),
+    let error_codes = match (&outcome, response.extensions().get::<Refused>()) {
+        (Some(outcome), _) => outcome.error_codes.clone(),
+        (None, Some(Refused(code))) => vec![code.clone()],
+        (None, None) => Vec::new(),
     };
     let error_codes: Vec<String> = error_codes.into_iter().map(|code| if is_name(&code) { code } else { "invalid".to_owned() }).collect();
 
@@ -283,32 +283,6 @@ fn truncate(text: &str, max: usize) -> String {
         Some((at, _)) => format!("{}…", &text[..at]),
         None => text.to_owned(),
     }
-}
-
-/// The `extensions.code`s of an error response that carries no [`Outcome`] (a request refused
-/// before it ran: its body is a small GraphQL error document). Bodies that are not small,
-/// uncompressed JSON are passed on unread.
-async fn rejection_codes(response: Response) -> (Response, Vec<String>) {
-    let headers = response.headers();
-    let json = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|t| t.contains("json"));
-    let encoded = headers.contains_key(header::CONTENT_ENCODING);
-    let small = response.body().size_hint().exact().is_some_and(|n| n <= MAX_REJECTION_BODY as u64);
-    if !json || encoded || !small {
-        return (response, Vec::new());
-    }
-    let (parts, body) = response.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, MAX_REJECTION_BODY).await else {
-        // The body failed while being read; the client would have seen the same failure.
-        return (Response::from_parts(parts, Body::empty()), Vec::new());
-    };
-    let codes = serde_json::from_slice::<serde_json::Value>(&bytes)
-        .ok()
-        .and_then(|document| {
-            let errors = document.get("errors")?.as_array()?.clone();
-            Some(errors.iter().filter_map(|e| e.pointer("/extensions/code")?.as_str().map(str::to_owned)).collect())
-        })
-        .unwrap_or_default();
-    (Response::from_parts(parts, Body::from(bytes)), codes)
 }
 
 #[cfg(test)]
