@@ -101,20 +101,8 @@ pub fn binary() -> Command {
 impl Binary {
     /// Starts `capgraph serve` on a free port and waits until it listens.
     pub fn serve(fixtures: &Path, data_dir: &Path) -> Binary {
-        let mut child = binary()
-            .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
-            .arg(data_dir)
-            .arg("--fixtures")
-            .arg(fixtures)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-        let base =
-            line.trim().strip_prefix("capgraph listening on ").unwrap_or_else(|| panic!("unexpected first line {line:?}")).to_owned();
-        Binary { child, server: Server { base } }
+        let (child, server) = spawn_serve(binary(), fixtures, data_dir, Stdio::null());
+        Binary { child, server }
     }
 
     /// Sends SIGTERM and waits for a clean exit.
@@ -231,16 +219,9 @@ pub struct LoggedBinary {
 }
 
 pub fn serve_logged(fixtures: &Path, data_dir: &Path, log_format: &str) -> LoggedBinary {
-    let mut child = binary()
-        .env("CAPGRAPH_LOG_FORMAT", log_format)
-        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
-        .arg(data_dir)
-        .arg("--fixtures")
-        .arg(fixtures)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut command = binary();
+    command.env("CAPGRAPH_LOG_FORMAT", log_format);
+    let (mut child, server) = spawn_serve(command, fixtures, data_dir, Stdio::piped());
     // Read the logs as they come, so that a full pipe never blocks the server.
     let stderr = child.stderr.take().unwrap();
     let logs = std::thread::spawn(move || {
@@ -248,10 +229,24 @@ pub fn serve_logged(fixtures: &Path, data_dir: &Path, log_format: &str) -> Logge
         let _ = std::io::Read::read_to_string(&mut BufReader::new(stderr), &mut logs);
         logs
     });
+    LoggedBinary { child, server, logs: Some(logs) }
+}
+
+/// Spawns `command serve` on a free port with `stderr` as asked, and waits until it listens.
+fn spawn_serve(mut command: Command, fixtures: &Path, data_dir: &Path, stderr: Stdio) -> (Child, Server) {
+    let mut child = command
+        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
+        .arg(data_dir)
+        .arg("--fixtures")
+        .arg(fixtures)
+        .stdout(Stdio::piped())
+        .stderr(stderr)
+        .spawn()
+        .unwrap();
     let mut line = String::new();
     BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
     let base = line.trim().strip_prefix("capgraph listening on ").unwrap_or_else(|| panic!("unexpected first line {line:?}")).to_owned();
-    LoggedBinary { child, server: Server { base }, logs: Some(logs) }
+    (child, Server { base })
 }
 
 impl LoggedBinary {
