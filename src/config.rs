@@ -4,11 +4,7 @@ use std::{net::SocketAddr, path::PathBuf, time::Duration};
 
 use clap::{builder::BoolishValueParser, Args, Parser, Subcommand, ValueEnum};
 
-use crate::{
-    graphql::{PageLimits, QueryLimits},
-    http::HttpLimits,
-    store::StoreConfig,
-};
+use crate::{engine::QueryLimits, http::HttpLimits, schema::PageLimits, store::StoreConfig};
 
 /// capgraph: a GraphQL API over NATO's multinational capability cooperation.
 #[derive(Debug, Parser)]

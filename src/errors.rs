@@ -10,8 +10,6 @@
 //! Requests that break a limit or the protocol get one error (no `data`) with one of the codes
 //! below; the README's "Limits and security" section lists which limit gives which.
 
-use async_graphql::{Error, ErrorExtensions};
-
 pub const BAD_USER_INPUT: &str = "BAD_USER_INPUT";
 pub const INTERNAL: &str = "INTERNAL";
 
@@ -37,12 +35,40 @@ pub const METHOD_NOT_ALLOWED: &str = "METHOD_NOT_ALLOWED";
 pub const CSRF_BLOCKED: &str = "CSRF_BLOCKED";
 pub const TIMEOUT: &str = "TIMEOUT";
 
-pub fn bad_input(message: impl Into<String>) -> Error {
-    Error::new(message).extend_with(|_, ext| ext.set("code", BAD_USER_INPUT))
+/// A field's error: its message and `extensions.code`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub message: String,
+    pub code: &'static str,
 }
 
-/// Logs an internal failure and hides its details from the client.
-pub fn internal(err: impl std::fmt::Display) -> Error {
-    tracing::error!(error = %err, "store error while resolving a query");
-    Error::new("internal error").extend_with(|_, ext| ext.set("code", INTERNAL))
+impl FieldError {
+    /// A wrong argument: the message says which and why.
+    pub fn bad_input(message: impl Into<String>) -> FieldError {
+        FieldError { message: message.into(), code: BAD_USER_INPUT }
+    }
+
+    /// Logs an internal failure and hides its details from the client.
+    pub fn internal(err: impl std::fmt::Display) -> FieldError {
+        tracing::error!(error = %err, "internal error while resolving a query");
+        FieldError { message: "internal error".into(), code: INTERNAL }
+    }
+}
+
+impl std::fmt::Display for FieldError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl From<crate::store::StoreError> for FieldError {
+    fn from(err: crate::store::StoreError) -> Self {
+        FieldError::internal(err)
+    }
+}
+
+/// A field error as async-graphql's error, with its code.
+pub fn graphql_error(error: &FieldError) -> async_graphql::Error {
+    use async_graphql::ErrorExtensions;
+    async_graphql::Error::new(error.message.clone()).extend_with(|_, ext| ext.set("code", error.code))
 }

@@ -1,19 +1,25 @@
 //! capgraph: a GraphQL API over NATO's multinational capability cooperation.
 //!
-//! Data flows one way: `fixtures → model → store ← graphql ← http`.
+//! Data flows one way: `fixtures → model → store ← schema ← engine ← http`.
 //!
 //! - [`model`]: plain records (projects, nations, …) and value types, serde only.
 //! - [`fixtures`]: reads `fixtures/*.json` and reports every problem with file, record, field.
 //! - [`store`]: the sled store, its codec, indexes, and the atomic rebuild/reuse logic.
-//! - [`graphql`]: the schema; resolvers read through per-request DataLoaders.
+//! - [`schema`]: every GraphQL type and field, defined once with its resolver; async-graphql's
+//!   schema (SDL, validation, introspection) is built from the definitions.
+//! - [`engine`]: the request pipeline: documents, plans, limits, the level-by-level executor
+//!   and its JSON writer, the response cache.
 //! - [`http`]: the axum router: `/graphql`, GraphiQL, SDL, health, metrics.
 //! - [`config`]: command-line flags with `CAPGRAPH_*` environment fallbacks.
+//! - [`errors`]: every error code, and field errors.
 
 pub mod config;
+pub mod engine;
+pub mod errors;
 pub mod fixtures;
-pub mod graphql;
 pub mod http;
 pub mod model;
+pub mod schema;
 pub mod store;
 
 use std::{future::Future, path::PathBuf, sync::Arc};
@@ -25,17 +31,17 @@ pub use http::{router, AppState};
 /// Opens (or rebuilds) the store for the fixtures and builds the application state.
 pub fn open(args: &config::ServeArgs, fixtures: PathBuf) -> Result<AppState, store::StoreError> {
     let store = Arc::new(store::Store::open(&args.store(fixtures))?);
-    let schema = graphql::schema(store.clone(), args.query_limits());
-    let documents = graphql::documents::Documents::new(args.query_limits(), &graphql::sdl(), args.parsed_documents);
-    let engine = Arc::new(graphql::execute::Engine::new(
-        schema,
-        documents,
+    let engine = Arc::new(engine::Engine::new(
         store.clone(),
-        args.response_cache_mb * 1024 * 1024,
-        args.concurrent_requests(),
+        engine::EngineConfig {
+            limits: args.query_limits(),
+            documents: args.parsed_documents,
+            cache_bytes: args.response_cache_mb * 1024 * 1024,
+            concurrency: args.concurrent_requests(),
+        },
     ));
     let metrics = Arc::new(http::metrics::Metrics::new(&store));
-    Ok(AppState { engine, store, limits: args.http_limits(), sdl: graphql::sdl().into(), metrics })
+    Ok(AppState { engine, store, limits: args.http_limits(), sdl: schema::sdl().into(), metrics })
 }
 
 /// Serves the application on `listener` until `shutdown` completes, then finishes in-flight requests.

@@ -30,7 +30,7 @@ fn main() -> ExitCode {
     init_logging(cli.log_format);
     let result = match cli.command {
         Some(Command::Schema) => {
-            print!("{}", capgraph::graphql::sdl());
+            print!("{}", capgraph::schema::sdl());
             Ok(())
         }
         Some(Command::Check) => check(&cli.fixtures),

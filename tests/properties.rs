@@ -9,7 +9,7 @@ use std::{
     time::Duration,
 };
 
-use async_graphql::{BatchRequest, Request, Variables};
+use async_graphql::Variables;
 use capgraph::{config::ServeArgs, AppState};
 use proptest::{prelude::*, test_runner::Config};
 use serde_json::Value;
@@ -35,12 +35,12 @@ fn app() -> &'static (tokio::runtime::Runtime, AppState) {
 /// Runs one request as `/graphql` would and checks the answer is well-formed.
 fn run(query: &str, variables: Value, operation_name: Option<String>) -> Result<(), TestCaseError> {
     let (runtime, state) = app();
-    let mut request = Request::new(query).variables(Variables::from_json(variables));
-    if let Some(name) = operation_name {
-        request = request.operation_name(name);
-    }
     let engine = state.engine.clone();
-    let execute = async move { engine.run(BatchRequest::Single(request), None, None).await };
+    let text = query.to_owned();
+    let execute = async move {
+        let prepared = engine.prepare(&text, operation_name.as_deref(), Variables::from_json(variables)).await;
+        engine.run(vec![prepared], None).await
+    };
     let answers = runtime.block_on(async { tokio::time::timeout(Duration::from_secs(20), execute).await });
     let Ok([answer]) = answers.as_deref() else {
         return Err(TestCaseError::fail(format!("no single answer within 20 s to {query:?}")));
@@ -282,10 +282,15 @@ proptest! {
     /// The pre-parse checks on any text at all.
     #[test]
     fn any_text_is_checked_without_panic(query in any::<String>()) {
-        use capgraph::graphql::validation::{check_request, SchemaModel};
-        static MODEL: OnceLock<SchemaModel> = OnceLock::new();
-        let model = MODEL.get_or_init(|| SchemaModel::from_sdl(&capgraph::graphql::sdl()));
-        let _ = check_request(&capgraph::graphql::QueryLimits::default(), model, &query, None, &Variables::default());
+        use capgraph::engine::{documents::Documents, types::TypeInfo, QueryLimits};
+        static CHECKS: OnceLock<(Documents, TypeInfo)> = OnceLock::new();
+        let (documents, types) = CHECKS.get_or_init(|| {
+            let options = capgraph::schema::dynamic::SchemaOptions { introspection: true, suggestions: true, recursion: 32 };
+            (Documents::new(QueryLimits::default(), 64), TypeInfo::new(capgraph::schema::dynamic::schema(options).registry()))
+        });
+        if let Ok(document) = documents.get(&query) {
+            let _ = document.plan(None, types, &QueryLimits::default());
+        }
     }
 }
 

@@ -3,7 +3,7 @@
 #[test]
 fn committed_schema_matches_the_code() {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("schema/schema.graphql");
-    let generated = capgraph::graphql::sdl();
+    let generated = capgraph::schema::sdl();
     if std::env::var_os("UPDATE_SCHEMA").is_some() {
         std::fs::write(&path, &generated).unwrap();
     }

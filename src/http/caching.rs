@@ -29,6 +29,41 @@ pub const PROVIDED_SHA_DOES_NOT_MATCH: &str = "PROVIDED_SHA_DOES_NOT_MATCH";
 /// What Apollo Server sends with persisted-query errors, so that no cache keeps them.
 pub const PERSISTED_QUERY_ERROR_CACHE_CONTROL: &str = "private, no-cache, must-revalidate";
 
+/// The content coding to send a kept answer in, from `Accept-Encoding` (RFC 9110 §12.5.3): the
+/// acceptable one of brotli and gzip with the higher quality (brotli on a tie, as it is smaller),
+/// else none. `*` stands for any coding not listed.
+pub fn accepted_coding(headers: &HeaderMap) -> crate::engine::cache::Coding {
+    use crate::engine::cache::Coding;
+    let mut br = None;
+    let mut gzip = None;
+    let mut any = None;
+    for value in headers.get_all(header::ACCEPT_ENCODING) {
+        for item in String::from_utf8_lossy(value.as_bytes()).split(',') {
+            let mut parts = item.split(';');
+            let coding = parts.next().unwrap_or_default().trim().to_ascii_lowercase();
+            let q = parts
+                .filter_map(|p| p.split_once('='))
+                .find(|(name, _)| name.trim().eq_ignore_ascii_case("q"))
+                .map_or(1.0, |(_, q)| q.trim().parse::<f32>().ok().filter(|q| (0.0..=1.0).contains(q)).unwrap_or(0.0));
+            match coding.as_str() {
+                "br" => br = Some(q),
+                "gzip" | "x-gzip" => gzip = Some(q),
+                "*" => any = Some(q),
+                _ => {}
+            }
+        }
+    }
+    let br = br.or(any).unwrap_or(0.0);
+    let gzip = gzip.or(any).unwrap_or(0.0);
+    if br > 0.0 && br >= gzip {
+        Coding::Brotli
+    } else if gzip > 0.0 {
+        Coding::Gzip
+    } else {
+        Coding::Identity
+    }
+}
+
 /// `Cache-Control` of everything that must not be stored: POST answers and errors.
 pub const NO_STORE: &str = "no-store";
 
@@ -115,7 +150,7 @@ pub struct PersistedQuery {
 impl PersistedQuery {
     /// Reads `extensions.persistedQuery`, if there is one; refuses a malformed one (HTTP 400).
     pub fn from_extensions(extensions: &serde_json::Map<String, Json>, at: &str) -> Result<Option<PersistedQuery>, Rejection> {
-        let bad = |message: String| Rejection::new(StatusCode::BAD_REQUEST, crate::graphql::errors::BAD_REQUEST, message);
+        let bad = |message: String| Rejection::new(StatusCode::BAD_REQUEST, crate::errors::BAD_REQUEST, message);
         let Some(persisted) = extensions.get("persistedQuery") else { return Ok(None) };
         let Json::Object(persisted) = persisted else {
             return Err(bad(format!("`extensions.persistedQuery` must be an object{at}")));

@@ -15,9 +15,9 @@
 
 use std::sync::Arc;
 
-use async_graphql::{parser::types::OperationType, BatchRequest, Request, Variables};
+use async_graphql::{parser::types::OperationType, Variables};
 use axum::{
-    body::{Body, Bytes},
+    body::Body,
     extract::{Query, State},
     http::{header, request::Parts, HeaderMap, HeaderValue, Method, StatusCode},
     response::IntoResponse,
@@ -30,10 +30,9 @@ use super::{
     caching::{self, Caching, PersistedQuery},
     limits, AppState,
 };
-use crate::graphql::{
-    cache::ResponseCache,
+use crate::{
+    engine::{cache::Coding, Answer, Prepared},
     errors as codes,
-    execute::{Answer, ResponseSummary},
 };
 
 /// The media type of GraphQL-over-HTTP responses, which also lets the status code tell a request
@@ -247,23 +246,28 @@ async fn handle(
     // Persisted queries: each operation either runs or is already answered (not found).
     let mut slots: Vec<Slot> = Vec::with_capacity(operations.len());
     for (i, operation) in operations.into_iter().enumerate() {
-        slots.push(resolve(operation, &caching.persisted, batched.then_some(i))?);
+        slots.push(match resolve(operation, &caching.persisted, batched.then_some(i))? {
+            Resolved::Run { query, operation_name, variables, register } => {
+                let prepared = app.engine.prepare(&query, operation_name.as_deref(), variables).await;
+                Slot::Run { prepared, register: register.map(|hash| (hash, query)) }
+            }
+            Resolved::Answered(answer) => Slot::Answered(answer),
+        });
     }
 
     let names: Vec<Option<String>> = slots
         .iter()
         .map(|slot| match slot {
-            Slot::Run { request, .. } => request.operation_name.clone(),
+            Slot::Run { prepared, .. } => prepared.operation_name.clone(),
             Slot::Answered(_) => None,
         })
         .collect();
 
     // GET: a mutation is refused; a matching `If-None-Match` is answered before running.
     let mut etag = None;
-    let mut cache_key = None;
     if get {
-        if let [Slot::Run { request, .. }] = slots.as_slice() {
-            if app.engine.operation_type(&request.query, request.operation_name.as_deref()) == Some(OperationType::Mutation) {
+        if let [Slot::Run { prepared, .. }] = slots.as_slice() {
+            if prepared.operation_type() == Some(OperationType::Mutation) {
                 let mut response = Rejection::new(
                     StatusCode::METHOD_NOT_ALLOWED,
                     codes::METHOD_NOT_ALLOWED,
@@ -273,23 +277,22 @@ async fn handle(
                 response.headers_mut().insert(header::ALLOW, HeaderValue::from_static("POST"));
                 return Ok(response);
             }
-            let key = ResponseCache::key(request);
-            let tag = caching.etag(&key, media.essence());
-            if caching::none_match(&parts.headers, &tag) {
-                return Ok(not_modified(tag, caching, names));
+            if let Some(key) = prepared.cache_key() {
+                let tag = caching.etag(key, media.essence());
+                if caching::none_match(&parts.headers, &tag) {
+                    return Ok(not_modified(tag, caching, names));
+                }
+                etag = Some(tag);
             }
-            etag = Some(tag);
-            // The engine's response cache uses the same key: computed once.
-            cache_key = Some(key);
         }
     }
 
-    let answers = run(app, caching, parts, slots, batched, cache_key).await;
+    let answers = run(app, caching, parts, slots).await;
 
-    let success = answers.iter().all(|a| !a.request_error && a.response.error_codes.is_empty());
+    let success = answers.iter().all(|a| !a.request_error && a.error_codes.is_empty());
     let outcome = Outcome {
         operations: names.clone(),
-        error_codes: answers.iter().flat_map(|a| a.response.error_codes.iter().cloned()).collect(),
+        error_codes: answers.iter().flat_map(|a| a.error_codes.iter().cloned()).collect(),
         cached: answers.iter().all(|a| a.cached),
     };
     let persisted_error = outcome.error_codes.iter().any(|c| c.starts_with("PERSISTED_QUERY_"));
@@ -298,7 +301,7 @@ async fn handle(
             return Ok(not_modified(tag.clone(), caching, names));
         }
     }
-    let mut response = respond(media, batched, &answers);
+    let mut response = respond(media, batched, &answers, &parts.headers);
     let headers = response.headers_mut();
     match etag {
         Some(tag) if success => {
@@ -317,26 +320,25 @@ async fn handle(
     Ok(response)
 }
 
-/// Runs the operations that need running, registers the persisted queries that parsed and
-/// validated, and puts every answer in its place.
-async fn run(app: &AppState, caching: &Caching, parts: &Parts, slots: Vec<Slot>, batched: bool, key: Option<Arc<str>>) -> Vec<Answer> {
+/// Runs the prepared operations, registers the persisted queries that parsed and validated, and
+/// puts every answer in its place.
+async fn run(app: &AppState, caching: &Caching, parts: &Parts, slots: Vec<Slot>) -> Vec<Answer> {
     let mut answers: Vec<Option<Answer>> = Vec::with_capacity(slots.len());
-    let mut requests = Vec::new();
+    let mut prepared = Vec::new();
     let mut registers = Vec::new();
     for slot in slots {
         match slot {
             Slot::Answered(answer) => answers.push(Some(answer)),
-            Slot::Run { request, register } => {
+            Slot::Run { prepared: one, register } => {
                 answers.push(None);
                 registers.push(register);
-                requests.push(request);
+                prepared.push(one);
             }
         }
     }
-    if !requests.is_empty() {
-        let request = if batched { BatchRequest::Batch(requests) } else { BatchRequest::Single(requests.remove(0)) };
+    if !prepared.is_empty() {
         let request_id = limits::request_id(&parts.headers);
-        let mut ran = app.engine.run(request, key, request_id.as_deref()).await.into_iter();
+        let mut ran = app.engine.run(prepared, request_id.as_deref()).await.into_iter();
         let mut registers = registers.into_iter();
         for slot in answers.iter_mut().filter(|a| a.is_none()) {
             let Some(answer) = ran.next() else { break };
@@ -354,13 +356,7 @@ async fn run(app: &AppState, caching: &Caching, parts: &Parts, slots: Vec<Slot>,
 /// Never expected: an operation the engine gave no answer for.
 fn internal_answer() -> Answer {
     tracing::error!("the engine returned fewer answers than operations");
-    let json = error_body(codes::INTERNAL, "internal error");
-    Answer {
-        json: json.into_bytes().into(),
-        cached: false,
-        request_error: true,
-        response: ResponseSummary { error_codes: vec![codes::INTERNAL.to_owned()] },
-    }
+    Answer::from_json(error_body(codes::INTERNAL, "internal error"), true, vec![codes::INTERNAL.to_owned()])
 }
 
 /// 304: the client's copy is current. Carries what the 200 would have (ETag, Cache-Control).
@@ -387,13 +383,15 @@ pub struct Outcome {
     pub cached: bool,
 }
 
-/// Writes the answers with the negotiated media type.
-fn respond(media: MediaType, batched: bool, answers: &[Answer]) -> axum::response::Response {
+/// Writes the answers with the negotiated media type. A single answer kept by the response
+/// cache is sent in the compressed form the client accepts, made once for every request.
+fn respond(media: MediaType, batched: bool, answers: &[Answer], headers: &HeaderMap) -> axum::response::Response {
     let status = if media == MediaType::GraphqlResponse && !batched && answers.iter().all(|a| a.request_error) {
         StatusCode::BAD_REQUEST
     } else {
         StatusCode::OK
     };
+    let mut coding = Coding::Identity;
     let body = if batched {
         let mut body = Vec::with_capacity(answers.iter().map(|a| a.json.len() + 1).sum::<usize>() + 2);
         body.push(b'[');
@@ -406,10 +404,22 @@ fn respond(media: MediaType, batched: bool, answers: &[Answer]) -> axum::respons
         body.push(b']');
         Body::from(body)
     } else {
-        // The cached bytes are shared, not copied.
-        answers.first().map_or_else(Body::empty, |a| Body::from(Bytes::from_owner(a.json.clone())))
+        match answers.first() {
+            Some(Answer { kept: Some(kept), .. }) => {
+                coding = caching::accepted_coding(headers);
+                Body::from(kept.encoded(coding))
+            }
+            // The answer's bytes are shared, not copied.
+            Some(answer) => Body::from(answer.json.clone()),
+            None => Body::empty(),
+        }
     };
-    (status, [(header::CONTENT_TYPE, HeaderValue::from_static(media.content_type()))], body).into_response()
+    let mut response = (status, [(header::CONTENT_TYPE, HeaderValue::from_static(media.content_type()))], body).into_response();
+    if let Some(name) = coding.header() {
+        // Already compressed: the compression layer leaves a response with a content coding alone.
+        response.headers_mut().insert(header::CONTENT_ENCODING, HeaderValue::from_static(name));
+    }
+    response
 }
 
 /// One operation as the client sent it: the query may be absent when a persisted-query hash names it.
@@ -427,15 +437,21 @@ enum Operations {
     Batch(Vec<Operation>),
 }
 
-/// An operation ready to run (and, with a hash and its query, to register once it validated), or
+/// An operation prepared (and, with a hash and its query, to register once it validated), or
 /// already answered.
 enum Slot {
-    Run { request: Request, register: Option<(PersistedQuery, String)> },
+    Run { prepared: Prepared, register: Option<(PersistedQuery, String)> },
+    Answered(Answer),
+}
+
+/// An operation's query found (from its persisted-query hash, when it has one), or answered.
+enum Resolved {
+    Run { query: String, operation_name: Option<String>, variables: Variables, register: Option<PersistedQuery> },
     Answered(Answer),
 }
 
 /// Finds the query of a persisted-query hash, or checks that a query matches its hash.
-fn resolve(operation: Operation, persisted: &caching::PersistedQueries, index: Option<usize>) -> Result<Slot, Rejection> {
+fn resolve(operation: Operation, persisted: &caching::PersistedQueries, index: Option<usize>) -> Result<Resolved, Rejection> {
     let Operation { query, operation_name, variables, persisted: hash } = operation;
     let at = index.map_or(String::new(), |i| format!(" (batch item {i})"));
     let mut register = None;
@@ -443,7 +459,7 @@ fn resolve(operation: Operation, persisted: &caching::PersistedQueries, index: O
         (Some(query), None) => query,
         (None, None) => return Err(bad_request(format!("the request has no `query`{at}"))),
         (_, Some(_)) if !persisted.enabled() => {
-            return Ok(Slot::Answered(persisted_error(caching::PERSISTED_QUERY_NOT_SUPPORTED, "PersistedQueryNotSupported")));
+            return Ok(Resolved::Answered(persisted_error(caching::PERSISTED_QUERY_NOT_SUPPORTED, "PersistedQueryNotSupported")));
         }
         (Some(query), Some(hash)) => {
             if !hash.matches(&query) {
@@ -453,30 +469,21 @@ fn resolve(operation: Operation, persisted: &caching::PersistedQueries, index: O
                     format!("provided sha does not match query{at}"),
                 ));
             }
-            register = Some((hash, query.clone()));
+            register = Some(hash);
             query
         }
         (None, Some(hash)) => match persisted.get(&hash.sha256) {
             Some(query) => query.to_string(),
-            None => return Ok(Slot::Answered(persisted_error(caching::PERSISTED_QUERY_NOT_FOUND, "PersistedQueryNotFound"))),
+            None => return Ok(Resolved::Answered(persisted_error(caching::PERSISTED_QUERY_NOT_FOUND, "PersistedQueryNotFound"))),
         },
     };
-    let mut request = Request::new(query).variables(variables);
-    if let Some(name) = operation_name {
-        request = request.operation_name(name);
-    }
-    Ok(Slot::Run { request, register })
+    Ok(Resolved::Run { query, operation_name, variables, register })
 }
 
 /// Apollo's persisted-query errors: HTTP 200 whatever the media type, so that its clients (which
 /// look for the message or the code in `errors`) send the query along.
 fn persisted_error(code: &str, message: &str) -> Answer {
-    Answer {
-        json: error_body(code, message).into_bytes().into(),
-        cached: false,
-        request_error: false,
-        response: ResponseSummary { error_codes: vec![code.to_owned()] },
-    }
+    Answer::from_json(error_body(code, message), false, vec![code.to_owned()])
 }
 
 #[derive(Deserialize)]

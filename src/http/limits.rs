@@ -16,7 +16,7 @@ use futures_util::StreamExt;
 use tower_http::cors::{AllowOrigin, Any as AnyOrigin, CorsLayer};
 
 use super::graphql::{error_response, Rejection};
-use crate::graphql::errors as codes;
+use crate::errors as codes;
 
 pub const REQUEST_ID: &str = "x-request-id";
 

@@ -17,7 +17,7 @@ use tower_http::{
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
 };
 
-use crate::{graphql::execute::Engine, store::Store};
+use crate::{engine::Engine, store::Store};
 
 /// Limits on requests, enforced before any GraphQL work, and how answers speak to caches.
 #[derive(Debug, Clone)]

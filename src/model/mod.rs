@@ -11,6 +11,7 @@ pub mod text;
 
 pub use date::{PartialDate, PartialDateError};
 pub use money::{format_decimal, parse_decimal, Money, MoneyError};
+pub use order::fold_key;
 
 use serde::{Deserialize, Serialize};
 
@@ -22,42 +23,61 @@ pub struct Citation {
     pub quote: String,
 }
 
+/// An enum the fixtures (and the API) spell by name.
+pub trait Named: Copy + Eq + 'static {
+    /// Every value, in declaration order.
+    const ALL: &'static [Self];
+    /// The value as the fixtures spell it (`ESTABLISHED_AND_DELIVERING`).
+    fn name(self) -> &'static str;
+    /// The value spelt `name`.
+    fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|v| v.name() == name)
+    }
+}
+
 macro_rules! string_enum {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident),+ $(,)? }) => {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-        #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-        pub enum $name { $($variant),+ }
+        pub enum $name { $(#[serde(rename = $text)] $variant),+ }
+
+        impl Named for $name {
+            const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            fn name(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+        }
     };
 }
 
 string_enum!(
     /// What kind of cooperative effort a project is.
-    ProjectKind { HighVisibilityProject, Programme, Initiative }
+    ProjectKind { HighVisibilityProject = "HIGH_VISIBILITY_PROJECT", Programme = "PROGRAMME", Initiative = "INITIATIVE" }
 );
 string_enum!(
     /// How far a project has come.
-    ProjectStatus { BeingEstablished, Established, EstablishedAndDelivering, Completed }
+    ProjectStatus { BeingEstablished = "BEING_ESTABLISHED", Established = "ESTABLISHED", EstablishedAndDelivering = "ESTABLISHED_AND_DELIVERING", Completed = "COMPLETED" }
 );
 string_enum!(
     /// The part a nation or organisation plays in a project.
-    Role { Participant, Lead, Host, Partner, Supporter }
+    Role { Participant = "PARTICIPANT", Lead = "LEAD", Host = "HOST", Partner = "PARTNER", Supporter = "SUPPORTER" }
 );
 string_enum!(
     /// A nation's relation to NATO.
-    Membership { Ally, Partner }
+    Membership { Ally = "ALLY", Partner = "PARTNER" }
 );
 string_enum!(
     /// What kind of body an organisation is.
-    OrganisationKind { NatoAgency, NatoBody, InternationalOrganisation, Company, NationalFramework }
+    OrganisationKind { NatoAgency = "NATO_AGENCY", NatoBody = "NATO_BODY", InternationalOrganisation = "INTERNATIONAL_ORGANISATION", Company = "COMPANY", NationalFramework = "NATIONAL_FRAMEWORK" }
 );
 string_enum!(
     /// What kind of document a strategy is.
-    StrategyKind { Policy, Strategy, ActionPlan, Roadmap }
+    StrategyKind { Policy = "POLICY", Strategy = "STRATEGY", ActionPlan = "ACTION_PLAN", Roadmap = "ROADMAP" }
 );
 string_enum!(
     /// What kind of money flow a contract record describes.
-    ContractKind { Contract, FrameworkContracts, Funding }
+    ContractKind { Contract = "CONTRACT", FrameworkContracts = "FRAMEWORK_CONTRACTS", Funding = "FUNDING" }
 );
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -301,45 +321,86 @@ pub struct Dataset {
     pub contracts: Vec<ProcurementContract>,
 }
 
-/// What every stored record has: a code and the citations that support it.
-pub trait Record {
-    /// The GraphQL type name, also the prefix of global ids.
-    const TYPE_NAME: &'static str;
-    fn code(&self) -> &str;
-    fn sources(&self) -> &[Citation];
-}
-
-macro_rules! record {
-    ($ty:ty, $name:literal) => {
-        impl Record for $ty {
-            const TYPE_NAME: &'static str = $name;
-            fn code(&self) -> &str {
-                &self.code
-            }
-            fn sources(&self) -> &[Citation] {
-                &self.sources
-            }
+/// Calls `$callback!` with every record type once, as
+/// `Kind(RustType, "GraphQL type name", "store tree", Dataset field)`: the one list from which the
+/// store's trees, the record kinds, the `Node` types and the lookups by kind follow, so that a new
+/// record type is added here (plus its own files).
+#[macro_export]
+macro_rules! for_each_record {
+    ($callback:ident) => {
+        $callback! {
+            Project($crate::model::Project, "Project", "record/project", projects),
+            Nation($crate::model::Nation, "Nation", "record/nation", nations),
+            Organisation($crate::model::Organisation, "Organisation", "record/organisation", organisations),
+            CapabilityArea($crate::model::CapabilityArea, "CapabilityArea", "record/capability-area", areas),
+            Strategy($crate::model::Strategy, "Strategy", "record/strategy", strategies),
+            StrategyObjective($crate::model::StrategyObjective, "StrategyObjective", "record/objective", objectives),
+            ProcurementContract($crate::model::ProcurementContract, "ProcurementContract", "record/contract", contracts),
+            Source($crate::model::Source, "Source", "record/source", sources),
         }
     };
 }
 
-record!(CapabilityArea, "CapabilityArea");
-record!(Nation, "Nation");
-record!(Organisation, "Organisation");
-record!(Project, "Project");
-record!(Strategy, "Strategy");
-record!(StrategyObjective, "StrategyObjective");
-record!(ProcurementContract, "ProcurementContract");
+macro_rules! record_kinds {
+    ($($kind:ident($ty:ty, $name:literal, $tree:literal, $field:ident)),+ $(,)?) => {
+        /// Which record type a code names.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum RecordKind { $($kind),+ }
 
-impl Record for Source {
-    const TYPE_NAME: &'static str = "Source";
-    fn code(&self) -> &str {
-        &self.code
-    }
-    fn sources(&self) -> &[Citation] {
-        &[]
-    }
+        impl RecordKind {
+            pub const ALL: &'static [RecordKind] = &[$(RecordKind::$kind),+];
+            pub const COUNT: usize = [$(RecordKind::$kind),+].len();
+
+            /// The GraphQL type name, also the prefix of global ids.
+            pub fn type_name(self) -> &'static str {
+                match self { $(RecordKind::$kind => $name),+ }
+            }
+
+            pub fn from_type_name(name: &str) -> Option<RecordKind> {
+                match name { $($name => Some(RecordKind::$kind),)+ _ => None }
+            }
+        }
+    };
 }
+for_each_record!(record_kinds);
+
+/// What every stored record has: a code and the citations that support it.
+pub trait Record {
+    /// The GraphQL type name, also the prefix of global ids.
+    const TYPE_NAME: &'static str;
+    const KIND: RecordKind;
+    fn code(&self) -> &str;
+    fn sources(&self) -> &[Citation];
+}
+
+macro_rules! records {
+    ($($kind:ident($ty:ty, $name:literal, $tree:literal, $field:ident)),+ $(,)?) => {$(
+        impl Record for $ty {
+            const TYPE_NAME: &'static str = $name;
+            const KIND: RecordKind = RecordKind::$kind;
+            fn code(&self) -> &str {
+                &self.code
+            }
+            fn sources(&self) -> &[Citation] {
+                $crate::model::record_sources!(self, $kind)
+            }
+        }
+    )+};
+}
+
+/// A source cites nothing; every other record carries its citations.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! record_sources {
+    ($self:ident, Source) => {
+        &[]
+    };
+    ($self:ident, $kind:ident) => {
+        &$self.sources
+    };
+}
+pub use record_sources;
+for_each_record!(records);
 
 impl Dataset {
     /// One line with the count of each type, for `capgraph check` and the startup log.

@@ -26,6 +26,11 @@ pub fn sort_key<K: Ord, C: Ord>(key: Option<K>, direction: Direction, code: C) -
     (key, code)
 }
 
+/// The key of a list in name (or title) order: the folded name, ties by code.
+pub fn fold_key(name: &str, code: &str) -> ((bool, Option<Either<String>>), String) {
+    sort_key(Some(super::text::fold(name)), Direction::Asc, code.to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

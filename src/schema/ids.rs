@@ -1,10 +1,9 @@
 //! Relay global ids: opaque base64url of `TypeName:code`.
 
-use async_graphql::ID;
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 
-pub fn encode(type_name: &str, code: &str) -> ID {
-    ID(URL_SAFE_NO_PAD.encode(format!("{type_name}:{code}")))
+pub fn encode(type_name: &str, code: &str) -> String {
+    URL_SAFE_NO_PAD.encode(format!("{type_name}:{code}"))
 }
 
 /// The type name and code inside a global id, or `None` when it is not one of ours.

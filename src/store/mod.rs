@@ -31,7 +31,7 @@ pub use window::{LinkPage, LinkWindow, Take};
 
 use crate::{
     fixtures::{self, FixtureError},
-    model::{self, Record, Role},
+    model::{self, Record, RecordKind, Role},
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -58,19 +58,35 @@ pub trait Stored: Record + Serialize + DeserializeOwned + Clone + Send + Sync + 
 }
 
 macro_rules! stored {
-    ($($ty:ty => $tree:literal),+ $(,)?) => { $(impl Stored for $ty { const TREE: &'static str = $tree; })+ };
+    ($($kind:ident($ty:ty, $name:literal, $tree:literal, $field:ident)),+ $(,)?) => {
+        $(impl Stored for $ty { const TREE: &'static str = $tree; })+
+
+        /// The tree of each record kind.
+        pub fn tree_of(kind: RecordKind) -> &'static str {
+            match kind { $(RecordKind::$kind => $tree),+ }
+        }
+
+        impl Store {
+            /// Records of one kind by code, type-erased (for the engine's batched reads): one
+            /// entry per code, `None` for an unknown one.
+            pub fn get_records(&self, kind: RecordKind, codes: &[&str]) -> Result<Vec<Option<AnyRecord>>, StoreError> {
+                match kind {
+                    $(RecordKind::$kind => Ok(self.get_arcs::<$ty>(codes)?.into_iter().map(|r| r.map(|r| r as AnyRecord)).collect()),)+
+                }
+            }
+
+            /// Number of records of each type, keyed by GraphQL type name.
+            pub fn counts(&self) -> Result<std::collections::BTreeMap<&'static str, usize>, StoreError> {
+                Ok([$(($name, self.count::<$ty>()?)),+].into_iter().collect())
+            }
+        }
+    };
 }
 
-stored!(
-    model::Source => "record/source",
-    model::CapabilityArea => "record/capability-area",
-    model::Nation => "record/nation",
-    model::Organisation => "record/organisation",
-    model::Project => "record/project",
-    model::Strategy => "record/strategy",
-    model::StrategyObjective => "record/objective",
-    model::ProcurementContract => "record/contract",
-);
+crate::for_each_record!(stored);
+
+/// A decoded record of any kind, shared.
+pub type AnyRecord = std::sync::Arc<dyn std::any::Any + Send + Sync>;
 
 /// What an index entry says about its link beyond the two codes.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -218,25 +234,6 @@ impl Store {
         self.db.size_on_disk().unwrap_or(0)
     }
 
-    /// Number of records of each type, keyed by GraphQL type name.
-    pub fn counts(&self) -> Result<std::collections::BTreeMap<&'static str, usize>, StoreError> {
-        fn one<T: Stored>(store: &Store) -> Result<(&'static str, usize), StoreError> {
-            Ok((T::TYPE_NAME, store.count::<T>()?))
-        }
-        [
-            one::<model::Project>(self),
-            one::<model::Nation>(self),
-            one::<model::Organisation>(self),
-            one::<model::CapabilityArea>(self),
-            one::<model::Strategy>(self),
-            one::<model::StrategyObjective>(self),
-            one::<model::ProcurementContract>(self),
-            one::<model::Source>(self),
-        ]
-        .into_iter()
-        .collect()
-    }
-
     /// Number of records of one type, as counted when the store was built (sled's `len` walks
     /// the whole tree: 180 ms for `/readyz` at ×1000).
     pub fn count<T: Stored>(&self) -> Result<usize, StoreError> {
@@ -262,6 +259,16 @@ impl Store {
             }
         }
         Ok(found)
+    }
+
+    /// Fetches many records in one call, shared: one entry per code, `None` for an unknown one.
+    pub fn get_arcs<T: Stored>(&self, codes: &[&str]) -> Result<Vec<Option<std::sync::Arc<T>>>, StoreError> {
+        self.count_read(codes.len());
+        let tree = self.tree(T::TREE)?;
+        codes
+            .iter()
+            .map(|code| Ok(tree.get(code.as_bytes())?.map(|bytes| codec::decode(&bytes)).transpose()?.map(std::sync::Arc::new)))
+            .collect()
     }
 
     /// Every record of one type, in code order.
@@ -319,6 +326,19 @@ impl Store {
                     None => 0,
                 };
                 Ok((from.clone(), count))
+            })
+            .collect()
+    }
+
+    /// [`Store::lookup`] for many already folded texts in one call.
+    pub fn lookup_many(&self, type_name: &str, folded: &[&str]) -> Result<Vec<Option<String>>, StoreError> {
+        self.count_read(folded.len());
+        let tree = self.tree(keys::trees::LOOKUP)?;
+        folded
+            .iter()
+            .map(|text| {
+                let found = tree.get(keys::lookup_key(type_name, text))?;
+                found.map(|bytes| String::from_utf8(bytes.to_vec()).map_err(|e| StoreError::Decode(e.to_string()))).transpose()
             })
             .collect()
     }

@@ -1,0 +1,454 @@
+//! Runs a plan: level by level over the store, then one depth-first write of the JSON.
+//!
+//! **Levels.** The root object is level 0. For every object of a level, each selected field
+//! that yields objects (and each scalar field that reads the store) is resolved; what the
+//! resolvers miss is read in one batched store call per record type and per index, and the
+//! waiting resolvers are asked again, until the level is done. The objects they yield are the
+//! next level. No future per field, no per-key loader: a level costs a few store calls whatever
+//! its width, and each record is decoded at most once per request.
+//!
+//! **Writing.** The response is written straight into the buffer in query order, each object's
+//! keys from its concrete type's field list; scalars are resolved as they are written (their
+//! reads are done). A field error records one error (with its path and every location of the
+//! merged field) and nulls the field; when the field is non-null the null propagates to the
+//! nearest nullable ancestor, up to `data` itself, by cutting the buffer back to where that
+//! ancestor's value began (GraphQL, "Handling Execution Errors"). The rest of a nulled object is
+//! still written and cut, so every field error is reported, as the reference execution does.
+
+use async_graphql::{indexmap::IndexMap, Name, PathSegment, ServerError, Value};
+
+use super::{
+    json,
+    limits::coded,
+    plan::{FieldKind, FieldPlan, Plan, SelId},
+    types::{PTy, TypeIdx, TypeInfo},
+};
+use crate::{
+    errors::FieldError,
+    schema::{
+        args::Args,
+        def::{Fail, FieldDef},
+        fetch::{Ctx, Fetched},
+        registry, Obj, ObjType, Out, PageLimits,
+    },
+    store::Store,
+};
+
+/// The reserved key under which the reference execution asks async-graphql for every object's
+/// type (names starting with `__` are reserved to GraphQL, so no client field can use it).
+pub const TYPE_KEY: &str = "__capgraph_type";
+
+/// One request's run of a plan.
+pub struct Run<'r> {
+    pub plan: &'r Plan,
+    pub types: &'r TypeInfo,
+    pub store: &'r Store,
+    pub page: PageLimits,
+    /// The value of each of the plan's condition variables.
+    pub conditions: &'r [bool],
+    /// Each field's bound arguments, by field id.
+    pub args: &'r [Args],
+    /// async-graphql's answer to the operation's introspection fields, by response key.
+    pub introspection: Option<&'r IndexMap<Name, Value>>,
+}
+
+/// What a run wrote: the `data` JSON (`null` when an error reached the root) and the errors.
+pub struct Written {
+    pub data: Vec<u8>,
+    pub errors: Vec<ServerError>,
+    /// Store calls made (a batched call counts once).
+    pub levels: usize,
+}
+
+struct ObjNode {
+    obj: Obj,
+    ty: TypeIdx,
+    fields: std::ops::Range<u32>,
+    slots: u32,
+}
+
+enum Slot {
+    Unset,
+    Failed(FieldError),
+    Value(Shape),
+}
+
+/// An object-valued field's value: objects as node numbers.
+enum Shape {
+    Null,
+    Node(u32),
+    List(Vec<Shape>),
+}
+
+fn def_of(f: &FieldPlan) -> Option<&'static FieldDef> {
+    match f.kind {
+        FieldKind::Def(obj, index) => registry().object(obj).map(|o| &o.fields[index]),
+        _ => None,
+    }
+}
+
+struct Tree {
+    nodes: Vec<ObjNode>,
+    slots: Vec<Slot>,
+}
+
+impl Tree {
+    fn push(&mut self, mut node: ObjNode) -> u32 {
+        node.slots = self.slots.len() as u32;
+        self.slots.extend((node.fields.start..node.fields.end).map(|_| Slot::Unset));
+        self.nodes.push(node);
+        (self.nodes.len() - 1) as u32
+    }
+}
+
+/// Runs the plan and writes its `data`.
+pub fn execute(run: &Run<'_>) -> Written {
+    let mut fetched = Fetched::default();
+    let mut tree = Tree { nodes: Vec::new(), slots: Vec::new() };
+    let root_type = run.types.query;
+    let fields = run.plan.sel(run.plan.root).fields_for(root_type).unwrap_or(0..0);
+    tree.push(ObjNode { obj: Obj::unit(ObjType::Query), ty: root_type, fields, slots: 0 });
+    let levels = prefetch(run, &mut tree, &mut fetched);
+    let mut writer = Writer { run, tree: &tree, fetched, out: Vec::with_capacity(4096), errors: Vec::new(), path: Vec::new() };
+    if writer.node(0).is_err() {
+        writer.out.clear();
+        writer.out.extend_from_slice(b"null");
+    }
+    Written { data: writer.out, errors: writer.errors, levels }
+}
+
+/// Resolves the object-valued fields level by level; returns the number of store rounds.
+fn prefetch(run: &Run<'_>, tree: &mut Tree, fetched: &mut Fetched) -> usize {
+    struct Work {
+        node: u32,
+        slot: u32,
+        field: u32,
+    }
+    let mut rounds = 0;
+    let mut frontier: Vec<u32> = vec![0];
+    while !frontier.is_empty() {
+        let mut work = Vec::new();
+        for &n in &frontier {
+            let node = &tree.nodes[n as usize];
+            for (k, fid, f) in run.plan.selected(node.fields.clone(), run.conditions) {
+                let Some(def) = def_of(f) else { continue };
+                if f.sub.is_some() || def.reads {
+                    work.push(Work { node: n, slot: node.slots + k as u32, field: fid });
+                }
+            }
+        }
+        let mut next = Vec::new();
+        while !work.is_empty() {
+            let cx = Ctx::new(fetched, run.store, run.page);
+            let mut waiting = Vec::new();
+            let mut made = Vec::new();
+            for w in work {
+                let f = run.plan.field(w.field);
+                let Some(def) = def_of(f) else { continue };
+                match (def.resolve)(&tree.nodes[w.node as usize].obj, &run.args[w.field as usize], &cx) {
+                    Err(Fail::Pending) => waiting.push(w),
+                    Err(Fail::Error(error)) => tree.slots[w.slot as usize] = Slot::Failed(error),
+                    Ok(out) => {
+                        if let Some(sub) = f.sub {
+                            let base = tree.nodes.len() as u32;
+                            tree.slots[w.slot as usize] = Slot::Value(shape(run, out, sub, base, &mut made));
+                        }
+                    }
+                }
+            }
+            let misses = cx.take_misses();
+            for node in made {
+                next.push(tree.push(node));
+            }
+            if waiting.is_empty() {
+                break;
+            }
+            rounds += 1;
+            if let Err(error) = fetched.load(run.store, misses) {
+                let error = FieldError::internal(error);
+                for w in waiting {
+                    tree.slots[w.slot as usize] = Slot::Failed(error.clone());
+                }
+                break;
+            }
+            work = waiting;
+        }
+        frontier = next;
+    }
+    rounds
+}
+
+/// The shape of an object-valued output, its objects appended to `made` (numbered from `base`).
+fn shape(run: &Run<'_>, out: Out<'_>, sub: SelId, base: u32, made: &mut Vec<ObjNode>) -> Shape {
+    match out {
+        Out::Obj(obj) => {
+            let ty = run.types.of_obj(obj.ty());
+            match run.plan.sel(sub).fields_for(ty) {
+                Some(fields) => {
+                    made.push(ObjNode { obj, ty, fields, slots: 0 });
+                    Shape::Node(base + made.len() as u32 - 1)
+                }
+                None => Shape::Null,
+            }
+        }
+        Out::List(items) => Shape::List(items.into_iter().map(|item| shape(run, item, sub, base, made)).collect()),
+        _ => Shape::Null,
+    }
+}
+
+/// A non-null value became null: the nearest nullable ancestor must be null instead.
+struct Null;
+
+struct Writer<'w, 'r> {
+    run: &'w Run<'r>,
+    tree: &'w Tree,
+    fetched: Fetched,
+    out: Vec<u8>,
+    errors: Vec<ServerError>,
+    path: Vec<PathSegment>,
+}
+
+impl Writer<'_, '_> {
+    fn error(&mut self, error: &FieldError, f: &FieldPlan) {
+        let mut server = coded(error.code, error.message.clone(), None);
+        server.locations = f.locations.clone();
+        server.path = self.path.clone();
+        self.errors.push(server);
+    }
+
+    /// `null` for a field of type `ty` that failed (its error recorded): written when the type
+    /// allows it, propagated when it does not.
+    fn failed(&mut self, ty: &PTy) -> Result<(), Null> {
+        match ty {
+            PTy::NonNull(_) => Err(Null),
+            _ => {
+                self.out.extend_from_slice(b"null");
+                Ok(())
+            }
+        }
+    }
+
+    /// Writes a value of type `ty` with `inner` (which writes the nullable type's value); a
+    /// non-null failure inside a nullable position becomes `null` there.
+    fn complete(
+        &mut self,
+        ty: &PTy,
+        f: &FieldPlan,
+        is_null: bool,
+        inner: impl FnOnce(&mut Self, &PTy) -> Result<(), Null>,
+    ) -> Result<(), Null> {
+        match ty {
+            PTy::NonNull(nullable) => {
+                if is_null {
+                    self.error(&FieldError::internal(format!("`{}` resolved to null but its type is non-null", f.name)), f);
+                    return Err(Null);
+                }
+                inner(self, nullable)
+            }
+            nullable => {
+                if is_null {
+                    self.out.extend_from_slice(b"null");
+                    return Ok(());
+                }
+                let mark = self.out.len();
+                let result = inner(self, nullable);
+                if result.is_err() {
+                    self.out.truncate(mark);
+                    self.out.extend_from_slice(b"null");
+                }
+                Ok(())
+            }
+        }
+    }
+
+    fn node(&mut self, n: u32) -> Result<(), Null> {
+        let tree = self.tree;
+        let run = self.run;
+        let node = &tree.nodes[n as usize];
+        self.out.push(b'{');
+        let mut first = true;
+        let mut failed = false;
+        for (k, fid, f) in run.plan.selected(node.fields.clone(), run.conditions) {
+            if !std::mem::take(&mut first) {
+                self.out.push(b',');
+            }
+            json::string(&mut self.out, &f.key);
+            self.out.push(b':');
+            self.path.push(PathSegment::Field(f.key.to_string()));
+            let result = match f.kind {
+                FieldKind::Typename => {
+                    json::string(&mut self.out, &run.types.entry(node.ty).name);
+                    Ok(())
+                }
+                FieldKind::Introspection => match run.introspection.and_then(|values| values.get(&f.key)) {
+                    Some(value) => {
+                        write_value(&mut self.out, run.plan, run.types, run.conditions, value, f.sub);
+                        Ok(())
+                    }
+                    None => self.failed(&f.ty),
+                },
+                FieldKind::Def(..) if f.sub.is_some() => match &tree.slots[(node.slots as usize) + k] {
+                    Slot::Value(shape) => self.shape(shape, &f.ty, f),
+                    Slot::Failed(error) => {
+                        self.error(error, f);
+                        self.failed(&f.ty)
+                    }
+                    Slot::Unset => {
+                        self.error(&FieldError::internal(format!("`{}` was not resolved", f.name)), f);
+                        self.failed(&f.ty)
+                    }
+                },
+                FieldKind::Def(..) => self.leaf(&node.obj, fid, f),
+            };
+            self.path.pop();
+            failed |= result.is_err();
+        }
+        self.out.push(b'}');
+        if failed {
+            Err(Null)
+        } else {
+            Ok(())
+        }
+    }
+
+    fn shape(&mut self, shape: &Shape, ty: &PTy, f: &FieldPlan) -> Result<(), Null> {
+        self.complete(ty, f, matches!(shape, Shape::Null), |w, ty| match (shape, ty) {
+            (Shape::Node(n), _) => w.node(*n),
+            (Shape::List(items), PTy::List(item)) => {
+                w.out.push(b'[');
+                let mut failed = false;
+                for (i, value) in items.iter().enumerate() {
+                    if i > 0 {
+                        w.out.push(b',');
+                    }
+                    w.path.push(PathSegment::Index(i));
+                    failed |= w.shape(value, item, f).is_err();
+                    w.path.pop();
+                }
+                w.out.push(b']');
+                if failed {
+                    Err(Null)
+                } else {
+                    Ok(())
+                }
+            }
+            _ => {
+                w.error(&FieldError::internal(format!("`{}` resolved to a value of the wrong shape", f.name)), f);
+                Err(Null)
+            }
+        })
+    }
+
+    /// Resolves a scalar field (its reads are done, or read now) and writes it.
+    fn leaf(&mut self, obj: &Obj, fid: u32, f: &FieldPlan) -> Result<(), Null> {
+        let Some(def) = def_of(f) else { return self.failed(&f.ty) };
+        loop {
+            let cx = Ctx::new(&self.fetched, self.run.store, self.run.page);
+            match (def.resolve)(obj, &self.run.args[fid as usize], &cx) {
+                Ok(out) => return self.scalar(out, &f.ty, f),
+                Err(Fail::Error(error)) => {
+                    self.error(&error, f);
+                    return self.failed(&f.ty);
+                }
+                Err(Fail::Pending) => {
+                    // Only when the level's prefetch left it out: read it now.
+                    let misses = cx.take_misses();
+                    if let Err(error) = self.fetched.load(self.run.store, misses) {
+                        self.error(&FieldError::internal(error), f);
+                        return self.failed(&f.ty);
+                    }
+                }
+            }
+        }
+    }
+
+    fn scalar(&mut self, out: Out<'_>, ty: &PTy, f: &FieldPlan) -> Result<(), Null> {
+        let is_null = matches!(out, Out::Null);
+        self.complete(ty, f, is_null, move |w, ty| match (out, ty) {
+            (Out::List(items), PTy::List(item)) => {
+                w.out.push(b'[');
+                let mut failed = false;
+                for (i, value) in items.into_iter().enumerate() {
+                    if i > 0 {
+                        w.out.push(b',');
+                    }
+                    w.path.push(PathSegment::Index(i));
+                    failed |= w.scalar(value, item, f).is_err();
+                    w.path.pop();
+                }
+                w.out.push(b']');
+                if failed {
+                    Err(Null)
+                } else {
+                    Ok(())
+                }
+            }
+            (Out::Str(text), _) => {
+                json::string(&mut w.out, &text);
+                Ok(())
+            }
+            (Out::Enum(item), _) => {
+                json::string(&mut w.out, item);
+                Ok(())
+            }
+            (Out::Int(n), _) => {
+                json::int(&mut w.out, n);
+                Ok(())
+            }
+            (Out::Float(x), _) => {
+                json::float(&mut w.out, x);
+                Ok(())
+            }
+            (Out::Bool(b), _) => {
+                w.out.extend_from_slice(if b { b"true" } else { b"false" });
+                Ok(())
+            }
+            _ => {
+                w.error(&FieldError::internal(format!("`{}` resolved to a value of the wrong shape", f.name)), f);
+                Err(Null)
+            }
+        })
+    }
+}
+
+/// Writes an async-graphql value (introspection's, or the reference execution's) in the plan's
+/// order: each object's keys from its concrete type's field list.
+pub fn write_value(out: &mut Vec<u8>, plan: &Plan, types: &TypeInfo, conditions: &[bool], value: &Value, sub: Option<SelId>) {
+    match (value, sub) {
+        (Value::List(items), _) => {
+            out.push(b'[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_value(out, plan, types, conditions, item, sub);
+            }
+            out.push(b']');
+        }
+        (Value::Object(map), Some(sub)) => {
+            let sel = plan.sel(sub);
+            let concrete = match sel.by_type.as_slice() {
+                [(only, _)] => Some(*only),
+                _ => match map.get(TYPE_KEY) {
+                    Some(Value::String(name)) => types.get(name),
+                    _ => None,
+                },
+            };
+            out.push(b'{');
+            let mut first = true;
+            for (_, _, f) in concrete.and_then(|c| sel.fields_for(c)).into_iter().flat_map(|r| plan.selected(r, conditions)) {
+                if !std::mem::take(&mut first) {
+                    out.push(b',');
+                }
+                json::string(out, &f.key);
+                out.push(b':');
+                match map.get(&f.key) {
+                    Some(value) => write_value(out, plan, types, conditions, value, f.sub),
+                    None => out.extend_from_slice(b"null"),
+                }
+            }
+            out.push(b'}');
+        }
+        (other, _) => json::value(out, other),
+    }
+}

@@ -1,0 +1,221 @@
+//! Relay connections: one windowing rule for every list, root or nested, and the connection,
+//! edge and `PageInfo` types.
+//!
+//! Lists are ordered with the record code as the last tie-break, and a cursor names the code of
+//! its record, so a cursor stays valid and paging never skips or repeats a record.
+
+use std::sync::Arc;
+
+use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
+
+use super::{
+    args::Args,
+    def::{Fail, Object, Res, TypeDef},
+    fetch::Ctx,
+    obj::{Obj, ObjType, Out},
+    FieldError, PageLimits,
+};
+use crate::{
+    model::{RecordKind, Role},
+    store::{Index, LinkMeta, LinkPage, LinkWindow, Take},
+};
+
+const CURSOR_PREFIX: &str = "c1:";
+
+pub fn encode_cursor(code: &str) -> String {
+    URL_SAFE_NO_PAD.encode(format!("{CURSOR_PREFIX}{code}"))
+}
+
+fn decode_cursor(argument: &str, cursor: &str) -> Result<String, FieldError> {
+    URL_SAFE_NO_PAD
+        .decode(cursor)
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .and_then(|text| text.strip_prefix(CURSOR_PREFIX).map(str::to_owned))
+        .ok_or_else(|| FieldError::bad_input(format!("`{argument}` is not a cursor from this API: {cursor:?}")))
+}
+
+fn unknown_cursor(argument: &str, code: &str) -> FieldError {
+    FieldError::bad_input(format!("`{argument}` cursor does not point into this list (record {code:?} is not in it)"))
+}
+
+fn size(limits: PageLimits, argument: &str, value: Option<i64>) -> Result<Option<usize>, FieldError> {
+    match value {
+        None => Ok(None),
+        Some(n) if n < 0 => Err(FieldError::bad_input(format!("`{argument}` must not be negative, got {n}"))),
+        Some(n) if n as u64 > limits.max as u64 => {
+            Err(FieldError::bad_input(format!("`{argument}` may be at most {}, got {n}", limits.max)))
+        }
+        Some(n) => Ok(Some(n as usize)),
+    }
+}
+
+/// The paging arguments checked: sizes within limits, cursors decoded, the default size applied.
+pub fn link_window(args: &Args, limits: PageLimits) -> Result<LinkWindow, FieldError> {
+    let first = size(limits, "first", args.int("first"))?;
+    let last = size(limits, "last", args.int("last"))?;
+    let take = match (first, last) {
+        (Some(_), Some(_)) => return Err(FieldError::bad_input("pass `first` or `last`, not both")),
+        (_, Some(last)) => Take::Last(last),
+        (first, None) => Take::First(first.unwrap_or(limits.default)),
+    };
+    let after = args.string("after").map(|c| decode_cursor("after", c)).transpose()?;
+    let before = args.string("before").map(|c| decode_cursor("before", c)).transpose()?;
+    Ok(LinkWindow { after, before, take })
+}
+
+/// The part of an ordered list that one page shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    pub start: usize,
+    pub end: usize,
+    pub has_previous: bool,
+    pub has_next: bool,
+}
+
+/// Applies `after`/`before`, then `first`/`last`, to a list of `len` records whose codes `code_at` gives.
+pub fn window<'a>(args: &Args, limits: PageLimits, len: usize, code_at: impl Fn(usize) -> &'a str) -> Result<Window, FieldError> {
+    let spec = link_window(args, limits)?;
+    let find = |argument: &str, code: &str| (0..len).find(|&i| code_at(i) == code).ok_or_else(|| unknown_cursor(argument, code));
+    let mut start = 0;
+    let mut end = len;
+    if let Some(after) = &spec.after {
+        start = find("after", after)? + 1;
+    }
+    if let Some(before) = &spec.before {
+        end = find("before", before)?.max(start);
+    }
+    match spec.take {
+        Take::Last(last) => start = start.max(end.saturating_sub(last)),
+        Take::First(first) => end = end.min(start + first),
+    }
+    Ok(Window { start, end, has_previous: start > 0, has_next: end < len })
+}
+
+/// One record of a page: its code (the cursor), its object and, for participations, the link.
+pub struct Item {
+    pub code: String,
+    pub node: Obj,
+    pub link: Option<LinkMeta>,
+}
+
+/// One page of a connection, what its connection, edge and `PageInfo` objects hold.
+pub struct Page {
+    pub items: Vec<Item>,
+    pub has_previous: bool,
+    pub has_next: bool,
+    pub total_count: usize,
+    edge: ObjType,
+}
+
+/// The connection object of a page.
+pub fn page(connection: ObjType, edge: ObjType, w: Window, total_count: usize, items: Vec<Item>) -> Out<'static> {
+    let page = Page { items, has_previous: w.has_previous, has_next: w.has_next, total_count, edge };
+    Out::Obj(Obj::new(connection, Arc::new(page)))
+}
+
+/// A page over a list held in memory, ordered: the window applied, then `item` for each record in it.
+pub fn page_of_list<T>(
+    args: &Args,
+    cx: &Ctx<'_>,
+    (connection, edge): (ObjType, ObjType),
+    list: &[T],
+    code: impl Fn(&T) -> &str,
+    item: impl Fn(&T) -> Item,
+) -> Res<'static> {
+    let w = window(args, cx.page, list.len(), |i| code(&list[i]))?;
+    Ok(page(connection, edge, w, list.len(), list[w.start..w.end].iter().map(item).collect()))
+}
+
+/// The page of the records `from` links to through `index`, reading only the page's links (a
+/// key range) and records, with the total from the stored link counts; both asked in one round.
+pub fn linked(
+    args: &Args,
+    cx: &Ctx<'_>,
+    index: Index,
+    from: &str,
+    kind: RecordKind,
+    (connection, edge): (ObjType, ObjType),
+) -> Res<'static> {
+    let spec = link_window(args, cx.page)?;
+    let window = cx.window(index, from, &spec);
+    let total = cx.count(index, from);
+    let (window, total_count) = (window?, total?);
+    let (links, has_previous, has_next) = match window.as_ref() {
+        LinkPage::Page { links, has_previous, has_next } => (links, *has_previous, *has_next),
+        LinkPage::UnknownCursor { argument, code } => return Err(unknown_cursor(argument, code).into()),
+    };
+    let nodes = cx.record_objs(kind, links.iter().map(|l| l.to.as_str()))?;
+    let items = links.iter().zip(nodes).map(|(link, node)| Item { code: link.to.clone(), node, link: Some(link.meta.clone()) }).collect();
+    let w = Window { start: 0, end: 0, has_previous, has_next };
+    Ok(page(connection, edge, w, total_count, items))
+}
+
+/// A page over links already read in full (when a filter on the link's value applies).
+pub fn page_of_links(
+    args: &Args,
+    cx: &Ctx<'_>,
+    links: &[crate::store::Link],
+    kind: RecordKind,
+    (connection, edge): (ObjType, ObjType),
+) -> Res<'static> {
+    let w = window(args, cx.page, links.len(), |i| links[i].to.as_str())?;
+    let page_links = &links[w.start..w.end];
+    let nodes = cx.record_objs(kind, page_links.iter().map(|l| l.to.as_str()))?;
+    let items =
+        page_links.iter().zip(nodes).map(|(link, node)| Item { code: link.to.clone(), node, link: Some(link.meta.clone()) }).collect();
+    Ok(page(connection, edge, w, links.len(), items))
+}
+
+/// The connection and edge types over nodes of type `node`.
+pub fn types(connection: ObjType, edge: ObjType, node: &'static str) -> Vec<TypeDef> {
+    vec![connection_type(connection, node, edge), edge_type(edge, node).finish()]
+}
+
+fn connection_type(connection: ObjType, node: &'static str, edge: ObjType) -> TypeDef {
+    let edges: &'static str = Box::leak(format!("[{}!]!", edge.name()).into_boxed_str());
+    let nodes: &'static str = Box::leak(format!("[{node}!]!").into_boxed_str());
+    Object::<Page>::new(connection, "")
+        .field("edges", edges, "A list of edges.", |p, _, _| {
+            let edge = p.edge;
+            Ok(Out::List((0..p.items.len()).map(|i| Out::Obj(p.part(edge, move |p: &Page| &p.items[i]))).collect()))
+        })
+        .value("nodes", nodes, "A list of nodes.", |p| Out::objs(p.items.iter().map(|i| i.node.clone())))
+        .field("pageInfo", "PageInfo!", "Information to aid in pagination.", |p, _, _| Ok(Out::Obj(p.part(ObjType::PageInfo, |p| p))))
+        .value("totalCount", "Int!", "Number of records in the whole list (all pages) after filtering.", |p| Out::count(p.total_count))
+        .finish()
+}
+
+/// The edge type's cursor and node; participation edges add the role and note.
+pub fn edge_type(edge: ObjType, node: &'static str) -> Object<Item> {
+    let node: &'static str = Box::leak(format!("{node}!").into_boxed_str());
+    let object = Object::<Item>::new(edge, "An edge in a connection.")
+        .value("cursor", "String!", "A cursor for use in pagination", |i| Out::string(encode_cursor(&i.code)))
+        .value("node", node, "The item at the end of the edge", |i| Out::Obj(i.node.clone()));
+    if edge != ObjType::ProjectParticipationEdge {
+        return object;
+    }
+    object
+        .value("note", "String", "Remarks on this participation.", |i| Out::opt_str(i.link.as_ref().and_then(|l| l.note.as_deref())))
+        .value("role", "Role!", "The nation's or organisation's role in the project.", |i| {
+            Out::Enum(crate::model::Named::name(i.link.as_ref().and_then(|l| l.role).unwrap_or(Role::Participant)))
+        })
+}
+
+pub fn page_info_type() -> TypeDef {
+    Object::<Page>::new(ObjType::PageInfo, "Information about pagination in a connection")
+        .value("endCursor", "String", "When paginating forwards, the cursor to continue.", |p| {
+            p.items.last().map_or(Out::Null, |i| Out::string(encode_cursor(&i.code)))
+        })
+        .value("hasNextPage", "Boolean!", "When paginating forwards, are there more items?", |p| Out::Bool(p.has_next))
+        .value("hasPreviousPage", "Boolean!", "When paginating backwards, are there more items?", |p| Out::Bool(p.has_previous))
+        .value("startCursor", "String", "When paginating backwards, the cursor to continue.", |p| {
+            p.items.first().map_or(Out::Null, |i| Out::string(encode_cursor(&i.code)))
+        })
+        .finish()
+}
+
+/// `Err(Fail::Pending)` passes through; a page error becomes the field's error.
+pub fn pending_or<T>(result: Result<T, FieldError>) -> Result<T, Fail> {
+    result.map_err(Fail::Error)
+}

@@ -1,0 +1,286 @@
+//! What one request has read from the store, and what its resolvers still need.
+//!
+//! Resolvers never call sled: they ask [`Ctx`] for records, links and counts. What has been read
+//! is answered at once; what has not is noted as a [`Miss`] and the resolver gives up for now
+//! ([`Fail::Pending`]). The engine then reads every miss of a whole level in one batched store
+//! call per record type and per index ([`Fetched::load`]) and asks the waiting resolvers again,
+//! so a nested query costs a bounded number of store calls per level however wide it is, and
+//! each record is decoded at most once per request.
+
+use std::{any::Any, cell::RefCell, collections::HashMap, sync::Arc};
+
+use super::{
+    def::Fail,
+    obj::{Obj, ObjType},
+    FieldError, PageLimits,
+};
+use crate::{
+    model::{text::fold, RecordKind},
+    store::{AnyRecord, Index, Link, LinkPage, LinkWindow, Store, StoreError, Stored},
+};
+
+type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
+/// A store read a resolver is waiting for.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Miss {
+    Record(RecordKind, Box<str>),
+    /// The code of the record whose code, name, acronym or alias folds to this text.
+    Lookup(RecordKind, Box<str>),
+    Links(Index, Box<str>),
+    Window(Index, Box<str>, LinkWindow),
+    Count(Index, Box<str>),
+}
+
+/// Everything one request has read, by key.
+pub struct Fetched {
+    records: Vec<Map<Box<str>, Option<AnyRecord>>>,
+    lookups: Vec<Map<Box<str>, Option<Box<str>>>>,
+    links: Vec<Map<Box<str>, Arc<Vec<Link>>>>,
+    windows: Vec<Map<Box<str>, Vec<(LinkWindow, Arc<LinkPage>)>>>,
+    counts: Vec<Map<Box<str>, usize>>,
+    /// Results of in-memory computations a resolver may ask for again (a filtered list, a
+    /// search) while it waits for reads.
+    memo: RefCell<Map<String, Arc<dyn Any + Send + Sync>>>,
+}
+
+impl Default for Fetched {
+    fn default() -> Self {
+        fn per<V>(n: usize) -> Vec<Map<Box<str>, V>> {
+            (0..n).map(|_| Map::default()).collect()
+        }
+        Fetched {
+            records: per(RecordKind::COUNT),
+            lookups: per(RecordKind::COUNT),
+            links: per(Index::ALL.len()),
+            windows: per(Index::ALL.len()),
+            counts: per(Index::ALL.len()),
+            memo: RefCell::default(),
+        }
+    }
+}
+
+impl Fetched {
+    /// Reads every miss, batched: one store call per record kind and per index.
+    pub fn load(&mut self, store: &Store, misses: Vec<Miss>) -> Result<(), StoreError> {
+        let mut records: Map<RecordKind, Vec<Box<str>>> = Map::default();
+        let mut lookups: Map<RecordKind, Vec<Box<str>>> = Map::default();
+        let mut links: Map<Index, Vec<String>> = Map::default();
+        let mut windows: Map<Index, Vec<(String, LinkWindow)>> = Map::default();
+        let mut counts: Map<Index, Vec<String>> = Map::default();
+        for miss in misses {
+            match miss {
+                Miss::Record(kind, code) if !self.records[kind as usize].contains_key(&code) => records.entry(kind).or_default().push(code),
+                Miss::Lookup(kind, text) if !self.lookups[kind as usize].contains_key(&text) => lookups.entry(kind).or_default().push(text),
+                Miss::Links(index, from) if !self.links[index as usize].contains_key(&from) => {
+                    links.entry(index).or_default().push(from.into())
+                }
+                Miss::Window(index, from, window) if self.window(index, &from, &window).is_none() => {
+                    windows.entry(index).or_default().push((from.into(), window))
+                }
+                Miss::Count(index, from) if !self.counts[index as usize].contains_key(&from) => {
+                    counts.entry(index).or_default().push(from.into())
+                }
+                _ => {}
+            }
+        }
+        for (kind, mut codes) in records {
+            codes.sort_unstable();
+            codes.dedup();
+            let found = store.get_records(kind, &codes.iter().map(|c| &**c).collect::<Vec<_>>())?;
+            self.records[kind as usize].extend(codes.into_iter().zip(found));
+        }
+        for (kind, mut texts) in lookups {
+            texts.sort_unstable();
+            texts.dedup();
+            let found = store.lookup_many(kind.type_name(), &texts.iter().map(|t| &**t).collect::<Vec<_>>())?;
+            self.lookups[kind as usize].extend(texts.into_iter().zip(found.into_iter().map(|c| c.map(String::into_boxed_str))));
+        }
+        for (index, mut froms) in links {
+            froms.sort_unstable();
+            froms.dedup();
+            for (from, found) in store.links_many(index, &froms)? {
+                self.links[index as usize].insert(from.into(), Arc::new(found));
+            }
+        }
+        for (index, mut asks) in windows {
+            asks.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+            asks.dedup();
+            let pages = store.link_windows(index, &asks)?;
+            for ((from, window), page) in asks.into_iter().zip(pages) {
+                self.windows[index as usize].entry(from.into()).or_default().push((window, Arc::new(page)));
+            }
+        }
+        for (index, mut froms) in counts {
+            froms.sort_unstable();
+            froms.dedup();
+            for (from, n) in store.link_counts(index, &froms)? {
+                self.counts[index as usize].insert(from.into(), n);
+            }
+        }
+        Ok(())
+    }
+
+    fn window(&self, index: Index, from: &str, window: &LinkWindow) -> Option<&Arc<LinkPage>> {
+        self.windows[index as usize].get(from)?.iter().find(|(w, _)| w == window).map(|(_, page)| page)
+    }
+}
+
+/// What a resolver reads through: the request's reads so far, the misses it adds, the store's
+/// in-memory indexes and the paging limits.
+pub struct Ctx<'r> {
+    fetched: &'r Fetched,
+    misses: RefCell<Vec<Miss>>,
+    pub store: &'r Store,
+    pub page: PageLimits,
+}
+
+impl<'r> Ctx<'r> {
+    pub fn new(fetched: &'r Fetched, store: &'r Store, page: PageLimits) -> Ctx<'r> {
+        Ctx { fetched, misses: RefCell::default(), store, page }
+    }
+
+    /// The reads resolvers asked for and did not get.
+    pub fn take_misses(&self) -> Vec<Miss> {
+        std::mem::take(&mut self.misses.borrow_mut())
+    }
+
+    pub fn has_misses(&self) -> bool {
+        !self.misses.borrow().is_empty()
+    }
+
+    fn miss<T>(&self, miss: Miss) -> Result<T, Fail> {
+        self.misses.borrow_mut().push(miss);
+        Err(Fail::Pending)
+    }
+
+    fn any_record(&self, kind: RecordKind, code: &str) -> Result<Option<AnyRecord>, Fail> {
+        match self.fetched.records[kind as usize].get(code) {
+            Some(found) => Ok(found.clone()),
+            None => self.miss(Miss::Record(kind, code.into())),
+        }
+    }
+
+    /// One record by code; `None` when no record has it.
+    pub fn record<T: Stored>(&self, code: &str) -> Result<Option<Arc<T>>, Fail> {
+        Ok(self.any_record(T::KIND, code)?.and_then(|r| r.downcast::<T>().ok()))
+    }
+
+    /// The object for one record by code.
+    pub fn record_obj(&self, kind: RecordKind, code: &str) -> Result<Option<Obj>, Fail> {
+        Ok(self.any_record(kind, code)?.map(|record| record_obj(kind, record)))
+    }
+
+    /// Records by code, in the order given, unknown codes left out. Every missing one is asked
+    /// for before giving up, so they are read in one batch.
+    pub fn records<'c, T: Stored>(&self, codes: impl IntoIterator<Item = &'c str>) -> Result<Vec<Arc<T>>, Fail> {
+        let mut pending = false;
+        let mut found = Vec::new();
+        for code in codes {
+            match self.record::<T>(code) {
+                Ok(record) => found.extend(record),
+                Err(Fail::Pending) => pending = true,
+                Err(error) => return Err(error),
+            }
+        }
+        if pending {
+            return Err(Fail::Pending);
+        }
+        Ok(found)
+    }
+
+    /// Objects for records of one kind by code, in the order given, unknown codes left out.
+    pub fn record_objs<'c>(&self, kind: RecordKind, codes: impl IntoIterator<Item = &'c str>) -> Result<Vec<Obj>, Fail> {
+        let mut pending = false;
+        let mut found = Vec::new();
+        for code in codes {
+            match self.record_obj(kind, code) {
+                Ok(obj) => found.extend(obj),
+                Err(Fail::Pending) => pending = true,
+                Err(error) => return Err(error),
+            }
+        }
+        if pending {
+            return Err(Fail::Pending);
+        }
+        Ok(found)
+    }
+
+    /// The code of the record of `kind` whose code, name, acronym or alias folds like `text`.
+    fn lookup(&self, kind: RecordKind, text: &str) -> Result<Option<Box<str>>, Fail> {
+        let folded = fold(text);
+        match self.fetched.lookups[kind as usize].get(folded.as_str()) {
+            Some(code) => Ok(code.clone()),
+            None => self.miss(Miss::Lookup(kind, folded.into())),
+        }
+    }
+
+    /// A record by code, or by name, acronym or alias in any case and with or without
+    /// diacritics (`TUR`, `Türkiye`, `turkiye`, `Turkey`). Both are asked for in the same round.
+    pub fn find(&self, kind: RecordKind, text: &str) -> Result<Option<Obj>, Fail> {
+        let by_code = self.record_obj(kind, text);
+        if let Ok(Some(found)) = by_code {
+            return Ok(Some(found));
+        }
+        let named = self.lookup(kind, text);
+        by_code?;
+        match named? {
+            Some(code) => self.record_obj(kind, &code),
+            None => Ok(None),
+        }
+    }
+
+    /// Like [`Ctx::find`], typed.
+    pub fn find_record<T: Stored>(&self, text: &str) -> Result<Option<Arc<T>>, Fail> {
+        Ok(self.find(T::KIND, text)?.and_then(|obj| obj.arc::<T>()))
+    }
+
+    /// The links of one record through one index, in target-code order.
+    pub fn links(&self, index: Index, from: &str) -> Result<Arc<Vec<Link>>, Fail> {
+        match self.fetched.links[index as usize].get(from) {
+            Some(links) => Ok(links.clone()),
+            None => self.miss(Miss::Links(index, from.into())),
+        }
+    }
+
+    /// One page of the links of one record through one index, read as a key range.
+    pub fn window(&self, index: Index, from: &str, window: &LinkWindow) -> Result<Arc<LinkPage>, Fail> {
+        match self.fetched.window(index, from, window) {
+            Some(page) => Ok(page.clone()),
+            None => self.miss(Miss::Window(index, from.into(), window.clone())),
+        }
+    }
+
+    /// How many links one record has through one index, without reading them.
+    pub fn count(&self, index: Index, from: &str) -> Result<usize, Fail> {
+        match self.fetched.counts[index as usize].get(from) {
+            Some(n) => Ok(*n),
+            None => self.miss(Miss::Count(index, from.into())),
+        }
+    }
+
+    /// The result of `compute` under `key`, computed once per request.
+    pub fn memo<T: Any + Send + Sync>(&self, key: String, compute: impl FnOnce() -> Result<T, FieldError>) -> Result<Arc<T>, Fail> {
+        if let Some(found) = self.fetched.memo.borrow().get(&key).and_then(|v| v.clone().downcast::<T>().ok()) {
+            return Ok(found);
+        }
+        let value = Arc::new(compute()?);
+        self.fetched.memo.borrow_mut().insert(key, value.clone());
+        Ok(value)
+    }
+}
+
+/// The object of a record.
+pub fn record_obj(kind: RecordKind, record: AnyRecord) -> Obj {
+    Obj::shared(record_type(kind), record)
+}
+
+macro_rules! record_types {
+    ($($kind:ident($ty:ty, $name:literal, $tree:literal, $field:ident)),+ $(,)?) => {
+        /// The object type of each record kind.
+        pub fn record_type(kind: RecordKind) -> ObjType {
+            match kind { $(RecordKind::$kind => ObjType::$kind),+ }
+        }
+    };
+}
+crate::for_each_record!(record_types);

@@ -1,0 +1,120 @@
+//! The GraphQL enums over the model's enums, each value described, and the order inputs' rule.
+
+use async_graphql::{Name, Value};
+
+use crate::{
+    model::{self, order::Direction, Named},
+    schema::{
+        args::Args,
+        def::{enum_type, InputDef, TypeDef},
+    },
+};
+
+pub fn types() -> Vec<TypeDef> {
+    use model::{
+        ContractKind as C, Membership as M, OrganisationKind as O, ProjectKind as K, ProjectStatus as S, Role as R, StrategyKind as T,
+    };
+    vec![
+        enum_type("ProjectKind", "What kind of cooperative effort a project is.", K::ALL, K::name, |v| match v {
+            K::HighVisibilityProject => "One of NATO's High Visibility Projects.",
+            K::Programme => "A standing multinational programme (e.g. the Multinational MRTT Fleet).",
+            K::Initiative => "Any other multinational initiative.",
+        }),
+        enum_type("ProjectStatus", "How far a project has come, as its source states.", S::ALL, S::name, |v| match v {
+            S::BeingEstablished => "\"Being established\".",
+            S::Established => "\"Established\".",
+            S::EstablishedAndDelivering => "\"Established and delivering\".",
+            S::Completed => "\"Completed\".",
+        }),
+        enum_type("Role", "The part a nation or organisation plays in a project.", R::ALL, R::name, |v| match v {
+            R::Participant => "A participating nation or organisation.",
+            R::Lead => "Leads the project.",
+            R::Host => "Hosts the project's facility or activity.",
+            R::Partner => "A NATO partner (non-member) taking part.",
+            R::Supporter => "Supports the project without being a participant.",
+        }),
+        enum_type("Membership", "A nation's relation to NATO.", M::ALL, M::name, |v| match v {
+            M::Ally => "A NATO member.",
+            M::Partner => "A NATO partner country.",
+        }),
+        enum_type("OrganisationKind", "What kind of body an organisation is.", O::ALL, O::name, |v| match v {
+            O::NatoAgency => "A NATO agency (NSPA).",
+            O::NatoBody => "A NATO committee or organisation (CNAD, NSPO).",
+            O::InternationalOrganisation => "An international organisation (the EU, OCCAR).",
+            O::Company => "A company.",
+            O::NationalFramework => "A national framework such as the German-led CBRN cluster.",
+        }),
+        enum_type("StrategyKind", "What kind of document a strategy is.", T::ALL, T::name, |v| match v {
+            T::Policy => "A policy.",
+            T::Strategy => "A strategy.",
+            T::ActionPlan => "An action plan.",
+            T::Roadmap => "A roadmap.",
+        }),
+        enum_type("ContractKind", "What kind of money flow a contract record describes.", C::ALL, C::name, |v| match v {
+            C::Contract => "A single procurement contract.",
+            C::FrameworkContracts => "A set of framework contracts reported together.",
+            C::Funding => "A funding contribution.",
+        }),
+        TypeDef::Enum {
+            name: "OrderDirection",
+            description: "Sort direction.",
+            values: vec![("ASC", "Smallest first."), ("DESC", "Largest first.")],
+        },
+        TypeDef::Enum {
+            name: "ProjectOrderField",
+            description: "Fields projects can be ordered by.",
+            values: vec![
+                ("NAME", "By name."),
+                ("CODE", "By code."),
+                ("LAUNCHED", "By launch date (undated last)."),
+                ("PARTICIPANT_COUNT", "By number of participants."),
+            ],
+        },
+        TypeDef::Enum {
+            name: "NationOrderField",
+            description: "Fields nations can be ordered by.",
+            values: vec![
+                ("NAME", "By name."),
+                ("CODE", "By ISO code."),
+                ("PROJECT_COUNT", "By number of projects taken part in."),
+                ("NATO_ACCESSION", "By NATO accession year (partners last)."),
+            ],
+        },
+        TypeDef::Enum {
+            name: "ContractOrderField",
+            description: "Fields contracts can be ordered by.",
+            values: vec![
+                ("TITLE", "By title."),
+                ("CODE", "By code."),
+                ("SIGNED", "By signing date (undated last)."),
+                ("AMOUNT", "By amount (within a currency; unvalued last)."),
+            ],
+        },
+    ]
+}
+
+/// The fields of an order input: the field to order by, and the direction (ascending by default).
+pub fn order_fields(field_type: &'static str) -> Vec<InputDef> {
+    vec![
+        InputDef::new("field", field_type, "The field to order by."),
+        InputDef::new("direction", "OrderDirection!", "Ascending (default) or descending.").default(Value::Enum(Name::new("ASC"))),
+    ]
+}
+
+/// The field an order input names.
+pub fn order_field<'a>(order: &'a Args) -> Option<&'a str> {
+    match order.get("field")? {
+        Value::Enum(name) => Some(name.as_str()),
+        Value::String(name) => Some(name.as_str()),
+        _ => None,
+    }
+}
+
+/// The direction an order input names.
+pub fn direction(order: &Args) -> Direction {
+    match order.get("direction") {
+        Some(Value::Enum(name)) if name.as_str() == "DESC" => Direction::Desc,
+        Some(Value::String(name)) if name == "DESC" => Direction::Desc,
+        _ => Direction::Asc,
+    }
+}

@@ -1,0 +1,78 @@
+//! Every type of the schema, one module per record type (its object, its filter and order inputs
+//! and its root list), plus the shared value types, enums, the root query, search and stats.
+
+mod area;
+mod contract;
+pub mod enums;
+mod nation;
+mod organisation;
+mod project;
+mod query;
+mod search;
+mod source;
+mod stats;
+mod strategy;
+mod values;
+
+use crate::{
+    model::RecordKind,
+    schema::{
+        connection,
+        def::{Fail, Ty, TypeDef},
+        fetch::Ctx,
+        obj::Obj,
+    },
+};
+
+pub use values::{citations, date};
+
+macro_rules! record_names {
+    ($($kind:ident($ty:ty, $name:literal, $tree:literal, $field:ident)),+ $(,)?) => {
+        /// The record types, by GraphQL name: the `Node` interface's and search's types.
+        const RECORD_TYPES: &[&str] = &[$($name),+];
+    };
+}
+crate::for_each_record!(record_names);
+
+/// Every type definition of the schema.
+pub fn all() -> Vec<TypeDef> {
+    let mut types = vec![
+        query::query(),
+        TypeDef::Interface {
+            name: "Node",
+            description: "An object with a global, opaque id (Relay's Node interface).",
+            fields: vec![("id", Ty::parse("ID!"), "Global, opaque id; `node(id:)` fetches the record again.")],
+        },
+        TypeDef::Union {
+            name: "Participant",
+            description: "A nation or an organisation taking part in a project, a contract or a partnership.",
+            members: vec!["Nation", "Organisation"],
+        },
+        TypeDef::Union { name: "SearchResult", description: "Anything search can find.", members: RECORD_TYPES.to_vec() },
+        connection::page_info_type(),
+    ];
+    for part in [
+        project::types(),
+        nation::types(),
+        organisation::types(),
+        area::types(),
+        strategy::types(),
+        contract::types(),
+        source::types(),
+        values::types(),
+        enums::types(),
+        search::types(),
+        stats::types(),
+    ] {
+        types.extend(part);
+    }
+    types
+}
+
+/// A participant code's nation or organisation: they share one code space (the fixture
+/// validation forbids clashes), so both are asked for in the same round.
+pub fn participant(cx: &Ctx<'_>, code: &str) -> Result<Option<Obj>, Fail> {
+    let nation = cx.record_obj(RecordKind::Nation, code);
+    let organisation = cx.record_obj(RecordKind::Organisation, code);
+    Ok(nation?.or(organisation?))
+}

@@ -1,0 +1,115 @@
+//! `Organisation`: a NATO agency or body, an international organisation, a company or a
+//! framework; its partnerships; the root list's filter.
+
+use std::sync::Arc;
+
+use crate::{
+    model::{self, fold_key, Named, RecordKind},
+    schema::{
+        args::Args,
+        connection::{self, Item},
+        def::{InputDef, Object, Res, TypeDef},
+        fetch::Ctx,
+        ids,
+        obj::{Obj, ObjType, Out},
+        types::{citations, date, nation, participant},
+    },
+    store::Index,
+};
+
+pub fn types() -> Vec<TypeDef> {
+    let mut types = vec![organisation(), partnership(), organisation_filter()];
+    types.extend(connection::types(ObjType::OrganisationConnection, ObjType::OrganisationEdge, "Organisation"));
+    types
+}
+
+fn organisation() -> TypeDef {
+    Object::<model::Organisation>::new(
+        ObjType::Organisation,
+        "A NATO agency or body, an international organisation, a company or a national framework.",
+    )
+    .implements("Node")
+    .value("id", "ID!", "Global, opaque id.", |o| Out::string(ids::encode("Organisation", &o.code)))
+    .value("code", "String!", "Stable key (`NSPA`, `AIRBUS-DS`).", |o| Out::str(&o.code))
+    .value("name", "String!", "Full name.", |o| Out::str(&o.name))
+    .value("acronym", "String", "Acronym, where it has one.", |o| Out::opt_str(o.acronym.as_deref()))
+    .value("kind", "OrganisationKind!", "What kind of body it is.", |o| Out::Enum(o.kind.name()))
+    .field("parent", "Organisation", "The organisation that governs it (NSPO governs NSPA).", |o, _, cx| match &o.parent {
+        Some(parent) => Ok(Out::opt(cx.record_obj(RecordKind::Organisation, parent)?)),
+        None => Ok(Out::Null),
+    })
+    .field("children", "[Organisation!]!", "Organisations it governs.", |o, _, cx| {
+        let links = cx.links(Index::OrganisationsByParent, &o.code)?;
+        Ok(Out::objs(cx.record_objs(RecordKind::Organisation, links.iter().map(|l| l.to.as_str()))?))
+    })
+    .field("leadNation", "Nation", "The nation leading it, for national frameworks.", |o, _, cx| match &o.lead_nation {
+        Some(lead) => Ok(Out::opt(cx.record_obj(RecordKind::Nation, lead)?)),
+        None => Ok(Out::Null),
+    })
+    .field("partnerships", "[Partnership!]!", "Partnership agreements it has signed.", |o, _, _| {
+        Ok(o.parts(ObjType::Partnership, |o| &o.partnerships))
+    })
+    .field_def(
+        "projects",
+        "ProjectParticipationConnection!",
+        "Projects it takes part in or supports, with its role on each edge.",
+        |o, args, cx| nation::projects_of(args, cx, &o.code),
+        |f| f.paged().arg(InputDef::new("role", "Role", "Only projects where the organisation has this role.")),
+    )
+    .field_def(
+        "contractsAsBuyer",
+        "ProcurementContractConnection!",
+        "Contracts it placed as buyer.",
+        |o, args, cx| nation::contracts(args, cx, Index::ContractsByBuyer, &o.code),
+        |f| f.paged(),
+    )
+    .field_def(
+        "contractsAsSupplier",
+        "ProcurementContractConnection!",
+        "Contracts it won as supplier.",
+        |o, args, cx| nation::contracts(args, cx, Index::ContractsBySupplier, &o.code),
+        |f| f.paged(),
+    )
+    .value("note", "String", "Remarks.", |o| Out::opt_str(o.note.as_deref()))
+    .field("sources", "[Citation!]!", "The documents and quotes that support this record.", |o, _, _| Ok(citations(&o, |o| &o.sources)))
+    .finish()
+}
+
+fn partnership() -> TypeDef {
+    Object::<model::Partnership>::new(
+        ObjType::Partnership,
+        "A partnership agreement between an organisation and a nation or another organisation.",
+    )
+    .field("partner", "Participant", "The partner.", |p, _, cx| Ok(Out::opt(participant(cx, &p.partner)?)))
+    .field("signed", "PartialDate", "When the agreement was signed, as precise as the source.", |p, _, _| Ok(date(&p, |p| &p.signed)))
+    .value("note", "String", "What the agreement is about.", |p| Out::opt_str(p.note.as_deref()))
+    .field("sources", "[Citation!]!", "The documents that state it.", |p, _, _| Ok(citations(&p, |p| &p.sources)))
+    .finish()
+}
+
+fn organisation_filter() -> TypeDef {
+    TypeDef::Input {
+        name: "OrganisationFilter",
+        description: "Which organisations to list.",
+        fields: vec![InputDef::new("kind", "OrganisationKind", "This kind.")],
+    }
+}
+
+/// `Query.organisations`, in name order.
+pub fn list(args: &Args, cx: &Ctx<'_>) -> Res<'static> {
+    let kind = args.input("filter").named::<model::OrganisationKind>("kind");
+    let all = cx.memo("all organisations".into(), || {
+        let mut all: Vec<_> = cx.store.all::<model::Organisation>()?.into_iter().map(Arc::new).collect();
+        all.sort_by_cached_key(|o| fold_key(&o.name, &o.code));
+        Ok(all)
+    })?;
+    let orgs: Vec<_> = all.iter().filter(|o| kind.is_none_or(|k| o.kind == k)).collect();
+    connection::page_of_list(
+        args,
+        cx,
+        (ObjType::OrganisationConnection, ObjType::OrganisationEdge),
+        &orgs,
+        |o| &o.code,
+        |o| Item { code: o.code.clone(), node: Obj::new(ObjType::Organisation, Arc::clone(o)), link: None },
+    )
+}

@@ -1,0 +1,136 @@
+//! The root `Query`: lookups by id or code, the filtered lists, search and stats.
+
+use crate::{
+    model::RecordKind,
+    schema::{
+        def::{Fail, InputDef, Object, Res, TypeDef},
+        fetch::Ctx,
+        ids,
+        obj::{Obj, ObjType, Out},
+        types::{area, contract, nation, organisation, project, search, strategy},
+    },
+};
+
+/// The record a global id names, or `None` for an id that names nothing.
+fn node(cx: &Ctx<'_>, id: &str) -> Result<Option<Obj>, Fail> {
+    let Some((type_name, code)) = ids::decode(id) else { return Ok(None) };
+    match RecordKind::from_type_name(&type_name) {
+        Some(kind) => cx.record_obj(kind, &code),
+        None => Ok(None),
+    }
+}
+
+/// `name(code: String!)`: one record of `kind` by code or name.
+fn lookup(object: Object<()>, name: &'static str, kind: RecordKind, description: &'static str) -> Object<()> {
+    let ty: &'static str = kind.type_name();
+    object.field_def(
+        name,
+        ty,
+        description,
+        move |_, args, cx| Ok(Out::opt(cx.find(kind, args.string("code").unwrap_or_default())?)),
+        |f| f.arg(InputDef::new("code", "String!", "")),
+    )
+}
+
+fn list(
+    object: Object<()>,
+    name: &'static str,
+    ty: &'static str,
+    description: &'static str,
+    resolve: fn(&crate::schema::args::Args, &Ctx<'_>) -> Res<'static>,
+    inputs: &[(&'static str, &'static str)],
+) -> Object<()> {
+    let inputs: Vec<(&'static str, &'static str)> = inputs.to_vec();
+    object.field_def(
+        name,
+        ty,
+        description,
+        move |_, args, cx| resolve(args, cx),
+        move |mut f| {
+            for (name, ty) in inputs {
+                f = f.arg(InputDef::new(name, ty, ""));
+            }
+            f.paged()
+        },
+    )
+}
+
+pub fn query() -> TypeDef {
+    let object = Object::<()>::new(ObjType::Query, "The entry points of the capability-cooperation graph.")
+        .field_def(
+            "node",
+            "Node",
+            "Any record by its global id; `null` for an unknown or malformed id.",
+            |_, args, cx| Ok(Out::opt(node(cx, args.string("id").unwrap_or_default())?)),
+            |f| f.arg(InputDef::new("id", "ID!", "")),
+        )
+        .field_def(
+            "nodes",
+            "[Node]!",
+            "Records by global id, in the order asked; `null` for each unknown id.",
+            |_, args, cx| {
+                let found: Vec<_> = args.strings("ids").unwrap_or_default().into_iter().map(|id| node(cx, id)).collect();
+                let found = found.into_iter().collect::<Result<Vec<_>, _>>()?;
+                Ok(Out::List(found.into_iter().map(Out::opt).collect()))
+            },
+            |f| f.arg(InputDef::new("ids", "[ID!]!", "")),
+        );
+    let object = lookup(object, "project", RecordKind::Project, "A project by code (`c-socc`), name or acronym, in any case.");
+    let object = lookup(
+        object,
+        "nation",
+        RecordKind::Nation,
+        "A nation by ISO code (`TUR`, `TR`) or name (`Türkiye`, `turkiye`, `Turkey`), in any case.",
+    );
+    let object = lookup(object, "organisation", RecordKind::Organisation, "An organisation by code (`NSPA`) or name, in any case.");
+    let object =
+        lookup(object, "capabilityArea", RecordKind::CapabilityArea, "A capability area by code (`air-and-missile-defence`) or name.");
+    let object =
+        lookup(object, "strategy", RecordKind::Strategy, "A strategy, policy or plan by code (`commercial-space-strategy`) or title.");
+    let object =
+        lookup(object, "objective", RecordKind::StrategyObjective, "A strategy objective by code (`commercial-space-strategy/1`).");
+    let object = lookup(object, "contract", RecordKind::ProcurementContract, "A contract or funding record by code or title.");
+    let object = lookup(object, "source", RecordKind::Source, "A source document by code (`nato-mcc`) or title.");
+    let object = list(
+        object,
+        "projects",
+        "ProjectConnection!",
+        "Projects, filtered and ordered (by name unless `orderBy` says otherwise).",
+        project::list,
+        &[("filter", "ProjectFilter"), ("orderBy", "ProjectOrder")],
+    );
+    let object = list(
+        object,
+        "nations",
+        "NationConnection!",
+        "Nations, filtered and ordered (by name unless `orderBy` says otherwise).",
+        nation::list,
+        &[("filter", "NationFilter"), ("orderBy", "NationOrder")],
+    );
+    let object = list(
+        object,
+        "organisations",
+        "OrganisationConnection!",
+        "Organisations, in name order.",
+        organisation::list,
+        &[("filter", "OrganisationFilter")],
+    );
+    let object = list(
+        object,
+        "strategies",
+        "StrategyConnection!",
+        "Strategies, policies and plans, in title order.",
+        strategy::list,
+        &[("filter", "StrategyFilter")],
+    );
+    let object = list(object, "capabilityAreas", "CapabilityAreaConnection!", "Capability areas, in name order.", area::list, &[]);
+    let object = list(
+        object,
+        "contracts",
+        "ProcurementContractConnection!",
+        "Contracts and funding, filtered and ordered (by signing date unless `orderBy` says otherwise).",
+        contract::list,
+        &[("filter", "ContractFilter"), ("orderBy", "ContractOrder")],
+    );
+    search::fields(object).finish()
+}

@@ -1,0 +1,65 @@
+//! `Source`: a document the data comes from.
+
+use crate::{
+    model::{self, RecordKind},
+    schema::{
+        connection::{self, Item},
+        def::{Object, TypeDef},
+        ids,
+        obj::{ObjType, Out},
+        types::date,
+    },
+    store::Index,
+};
+
+pub fn types() -> Vec<TypeDef> {
+    let mut types = vec![source()];
+    types.extend(connection::types(ObjType::NodeConnection, ObjType::NodeEdge, "Node"));
+    types
+}
+
+fn source() -> TypeDef {
+    Object::<model::Source>::new(ObjType::Source, "A public document the data comes from.")
+        .implements("Node")
+        .value("id", "ID!", "Global, opaque id.", |s| Out::string(ids::encode("Source", &s.code)))
+        .value("code", "String!", "Stable key (`nato-mcc`).", |s| Out::str(&s.code))
+        .value("title", "String!", "The document's title.", |s| Out::str(&s.title))
+        .value("publisher", "String!", "Who published it.", |s| Out::str(&s.publisher))
+        .field("published", "PartialDate", "When it was published, as precise as the document says.", |s, _, _| {
+            Ok(date(&s, |s| &s.published))
+        })
+        .value("publishedText", "String", "The publication date in the document's own words, where a date cannot say it.", |s| {
+            Out::opt_str(s.published_text.as_deref())
+        })
+        .value("url", "String", "Where it can be read, where known.", |s| Out::opt_str(s.url.as_deref()))
+        .value("note", "String", "Remarks.", |s| Out::opt_str(s.note.as_deref()))
+        .field_def(
+            "citedBy",
+            "NodeConnection!",
+            "The records that cite this document, in type and code order.",
+            |s, args, cx| {
+                let links = cx.links(Index::CitationsBySource, &s.code)?;
+                let w = connection::window(args, cx.page, links.len(), |i| links[i].to.as_str())?;
+                let page = &links[w.start..w.end];
+                // Index entries are `Type:code`; each is read as the record it names.
+                let mut pending = false;
+                let mut items = Vec::with_capacity(page.len());
+                for link in page {
+                    let (type_name, code) = link.to.split_once(':').unwrap_or_default();
+                    let Some(kind) = RecordKind::from_type_name(type_name) else { continue };
+                    match cx.record_obj(kind, code) {
+                        Ok(Some(node)) => items.push(Item { code: link.to.clone(), node, link: None }),
+                        Ok(None) => {}
+                        Err(crate::schema::def::Fail::Pending) => pending = true,
+                        Err(error) => return Err(error),
+                    }
+                }
+                if pending {
+                    return Err(crate::schema::def::Fail::Pending);
+                }
+                Ok(connection::page(ObjType::NodeConnection, ObjType::NodeEdge, w, links.len(), items))
+            },
+            |f| f.paged(),
+        )
+        .finish()
+}

@@ -1,0 +1,124 @@
+//! `stats`: aggregates over the whole graph.
+
+use std::{collections::BTreeMap, sync::Arc};
+
+use crate::{
+    model::{self, format_decimal, Named, RecordKind},
+    schema::{
+        def::{Fail, InputDef, Object, TypeDef},
+        fetch::Ctx,
+        obj::{Obj, ObjType, Out},
+    },
+    store::Index,
+};
+
+/// Contract value summed within one currency.
+pub struct CurrencyTotal {
+    currency: String,
+    amount: String,
+    contract_count: usize,
+    approximate: bool,
+}
+
+/// A value and how many projects have it.
+type Counted<T> = (T, usize);
+
+fn count_by<K: Ord + Copy>(keys: impl Iterator<Item = K>) -> Vec<(K, usize)> {
+    let mut counts = BTreeMap::new();
+    for key in keys {
+        *counts.entry(key).or_insert(0) += 1;
+    }
+    counts.into_iter().collect()
+}
+
+/// Every record of `kind` with its number of links through `index`, largest first, ties by code.
+fn ranked<T: crate::store::Stored>(cx: &Ctx<'_>, kind: RecordKind, index: Index) -> Result<Vec<Counted<Obj>>, Fail> {
+    let all = cx.memo(format!("all {}", kind.type_name()), || Ok(cx.store.all::<T>()?.into_iter().map(Arc::new).collect::<Vec<_>>()))?;
+    let counts: Vec<_> = all.iter().map(|r| cx.count(index, r.code())).collect();
+    let counts = counts.into_iter().collect::<Result<Vec<_>, _>>()?;
+    let mut ranked: Vec<(Arc<T>, usize)> = all.iter().cloned().zip(counts).collect();
+    ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.code().cmp(b.0.code())));
+    Ok(ranked.into_iter().map(|(r, n)| (Obj::new(crate::schema::fetch::record_type(kind), r), n)).collect())
+}
+
+fn counted<T: std::any::Any + Send + Sync>(ty: ObjType, rows: Vec<Counted<T>>) -> Out<'static> {
+    Out::objs(rows.into_iter().map(|row| Obj::new(ty, Arc::new(row))))
+}
+
+pub fn types() -> Vec<TypeDef> {
+    vec![
+        Object::<()>::new(ObjType::Stats, "Aggregates over the whole graph.")
+            .field("projectsByStatus", "[StatusCount!]!", "Projects per status.", |_, _, cx| {
+                Ok(counted(
+                    ObjType::StatusCount,
+                    count_by((0..cx.store.project_facets().len()).map(|i| cx.store.project_facets().row(i as u32).status)),
+                ))
+            })
+            .field("projectsByKind", "[KindCount!]!", "Projects per kind.", |_, _, cx| {
+                Ok(counted(
+                    ObjType::KindCount,
+                    count_by((0..cx.store.project_facets().len()).map(|i| cx.store.project_facets().row(i as u32).kind)),
+                ))
+            })
+            .field("projectsByArea", "[AreaCount!]!", "Projects per capability area, largest first.", |_, _, cx| {
+                Ok(counted(ObjType::AreaCount, ranked::<model::CapabilityArea>(cx, RecordKind::CapabilityArea, Index::ProjectsByArea)?))
+            })
+            .field_def(
+                "nationsByParticipation",
+                "[NationCount!]!",
+                "Nations ranked by the number of projects they take part in (ties by code).",
+                |_, args, cx| {
+                    let mut ranked = ranked::<model::Nation>(cx, RecordKind::Nation, Index::ProjectsByParticipant)?;
+                    ranked.truncate(args.int("first").map_or(usize::MAX, |f| f.max(0) as usize));
+                    Ok(counted(ObjType::NationCount, ranked))
+                },
+                |f| f.arg(InputDef::new("first", "Int", "How many nations (default: all).")),
+            )
+            .field("contractValueByCurrency", "[CurrencyTotal!]!", "Contract value per currency.", |_, _, cx| {
+                let contracts = cx.memo("all contracts".into(), || {
+                    Ok(cx.store.all::<model::ProcurementContract>()?.into_iter().map(Arc::new).collect::<Vec<_>>())
+                })?;
+                let mut totals: BTreeMap<String, (i128, usize, bool)> = BTreeMap::new();
+                for value in contracts.iter().filter_map(|c| c.value.as_ref()) {
+                    let total = totals.entry(value.currency.clone()).or_default();
+                    total.0 += value.scaled();
+                    total.1 += 1;
+                    total.2 |= value.approximate;
+                }
+                Ok(Out::objs(totals.into_iter().map(|(currency, (sum, contract_count, approximate))| {
+                    Obj::new(
+                        ObjType::CurrencyTotal,
+                        Arc::new(CurrencyTotal { currency, amount: format_decimal(sum), contract_count, approximate }),
+                    )
+                })))
+            })
+            .finish(),
+        Object::<Counted<model::ProjectStatus>>::new(ObjType::StatusCount, "How many projects have one status.")
+            .value("status", "ProjectStatus!", "", |c| Out::Enum(c.0.name()))
+            .value("count", "Int!", "", |c| Out::count(c.1))
+            .finish(),
+        Object::<Counted<model::ProjectKind>>::new(ObjType::KindCount, "How many projects are of one kind.")
+            .value("kind", "ProjectKind!", "", |c| Out::Enum(c.0.name()))
+            .value("count", "Int!", "", |c| Out::count(c.1))
+            .finish(),
+        Object::<Counted<Obj>>::new(ObjType::AreaCount, "How many projects belong to one capability area.")
+            .value("area", "CapabilityArea!", "", |c| Out::Obj(c.0.clone()))
+            .value("count", "Int!", "", |c| Out::count(c.1))
+            .finish(),
+        Object::<Counted<Obj>>::new(ObjType::NationCount, "A nation and the number of projects it takes part in.")
+            .value("nation", "Nation!", "", |c| Out::Obj(c.0.clone()))
+            .value("projectCount", "Int!", "", |c| Out::count(c.1))
+            .finish(),
+        Object::<CurrencyTotal>::new(
+            ObjType::CurrencyTotal,
+            "Contract value summed within one currency (amounts are never summed across currencies).",
+        )
+        .value("currency", "String!", "ISO 4217 code.", |t| Out::str(&t.currency))
+        .value("amount", "String!", "Exact decimal sum of the valued contracts in this currency.", |t| Out::str(&t.amount))
+        .value("contractCount", "Int!", "Number of contracts summed.", |t| Out::count(t.contract_count))
+        .value("approximate", "Boolean!", "True when any summed amount is approximate (\"nearly USD 700 million\").", |t| {
+            Out::Bool(t.approximate)
+        })
+        .finish(),
+    ]
+}

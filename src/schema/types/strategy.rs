@@ -1,0 +1,113 @@
+//! `Strategy` and `StrategyObjective`: the policies and plans projects serve.
+
+use std::sync::Arc;
+
+use crate::{
+    model::{self, fold_key, Named, RecordKind},
+    schema::{
+        args::Args,
+        connection::{self, Item},
+        def::{InputDef, Object, Res, TypeDef},
+        fetch::Ctx,
+        ids,
+        obj::{Obj, ObjType, Out},
+        types::{citations, date},
+    },
+    store::Index,
+};
+
+pub fn types() -> Vec<TypeDef> {
+    let mut types = vec![strategy(), objective(), strategy_filter()];
+    types.extend(connection::types(ObjType::StrategyConnection, ObjType::StrategyEdge, "Strategy"));
+    types
+}
+
+fn projects(args: &Args, cx: &Ctx<'_>, index: Index, from: &str) -> Res<'static> {
+    connection::linked(args, cx, index, from, RecordKind::Project, (ObjType::ProjectConnection, ObjType::ProjectEdge))
+}
+
+fn strategy() -> TypeDef {
+    Object::<model::Strategy>::new(ObjType::Strategy, "A NATO policy, strategy, action plan or roadmap.")
+        .implements("Node")
+        .value("id", "ID!", "Global, opaque id.", |s| Out::string(ids::encode("Strategy", &s.code)))
+        .value("code", "String!", "Stable key (`commercial-space-strategy`).", |s| Out::str(&s.code))
+        .value("title", "String!", "Title as the sources write it.", |s| Out::str(&s.title))
+        .value("kind", "StrategyKind!", "Policy, strategy, action plan or roadmap.", |s| Out::Enum(s.kind.name()))
+        .field("endorsed", "PartialDate", "When Allies endorsed it, as precise as the source.", |s, _, _| Ok(date(&s, |s| &s.endorsed)))
+        .field("published", "PartialDate", "When it was published or released, as precise as the source.", |s, _, _| {
+            Ok(date(&s, |s| &s.published))
+        })
+        .value("summary", "String!", "What it is about.", |s| Out::str(&s.summary))
+        .value("aim", "String", "Its stated aim, where the source gives one.", |s| Out::opt_str(s.aim.as_deref()))
+        .field("objectives", "[StrategyObjective!]!", "Its objectives, in number order.", |s, _, cx| {
+            let links = cx.links(Index::ObjectivesByStrategy, &s.code)?;
+            let mut objectives = cx.records::<model::StrategyObjective>(links.iter().map(|l| l.to.as_str()))?;
+            objectives.sort_by_key(|o| o.number);
+            Ok(Out::objs(objectives.into_iter().map(|o| Obj::new(ObjType::StrategyObjective, o))))
+        })
+        .field_def(
+            "projects",
+            "ProjectConnection!",
+            "Projects that implement it, directly or through one of its objectives.",
+            |s, args, cx| projects(args, cx, Index::ProjectsByStrategy, &s.code),
+            |f| f.paged(),
+        )
+        .value("note", "String", "Where the sources disagree, or other remarks.", |s| Out::opt_str(s.note.as_deref()))
+        .field("sources", "[Citation!]!", "The documents and quotes that support this record.", |s, _, _| Ok(citations(&s, |s| &s.sources)))
+        .finish()
+}
+
+fn objective() -> TypeDef {
+    Object::<model::StrategyObjective>::new(ObjType::StrategyObjective, "One of a strategy's numbered objectives.")
+        .implements("Node")
+        .value("id", "ID!", "Global, opaque id.", |o| Out::string(ids::encode("StrategyObjective", &o.code)))
+        .value("code", "String!", "Stable key: strategy code and number (`commercial-space-strategy/1`).", |o| Out::str(&o.code))
+        .value("number", "Int!", "Its number within the strategy.", |o| Out::int(o.number))
+        .value("title", "String!", "Its title.", |o| Out::str(&o.title))
+        .value("statement", "String!", "What the strategy says the objective is.", |o| Out::str(&o.statement))
+        .field("linesOfEffort", "[LineOfEffort!]!", "The lines of effort under it, in the document's order.", |o, _, _| {
+            Ok(o.parts(ObjType::LineOfEffort, |o| &o.lines_of_effort))
+        })
+        .field("strategy", "Strategy", "The strategy it belongs to.", |o, _, cx| {
+            Ok(Out::opt(cx.record_obj(RecordKind::Strategy, &o.strategy)?))
+        })
+        .field_def(
+            "projects",
+            "ProjectConnection!",
+            "Projects that serve it.",
+            |o, args, cx| projects(args, cx, Index::ProjectsByObjective, &o.code),
+            |f| f.paged(),
+        )
+        .value("note", "String", "Where the sources disagree (e.g. two wordings of the title), or other remarks.", |o| {
+            Out::opt_str(o.note.as_deref())
+        })
+        .field("sources", "[Citation!]!", "The documents and quotes that support this record.", |o, _, _| Ok(citations(&o, |o| &o.sources)))
+        .finish()
+}
+
+fn strategy_filter() -> TypeDef {
+    TypeDef::Input {
+        name: "StrategyFilter",
+        description: "Which strategies to list.",
+        fields: vec![InputDef::new("kind", "StrategyKind", "This kind.")],
+    }
+}
+
+/// `Query.strategies`, in title order.
+pub fn list(args: &Args, cx: &Ctx<'_>) -> Res<'static> {
+    let kind = args.input("filter").named::<model::StrategyKind>("kind");
+    let all = cx.memo("all strategies".into(), || {
+        let mut all: Vec<_> = cx.store.all::<model::Strategy>()?.into_iter().map(Arc::new).collect();
+        all.sort_by_cached_key(|s| fold_key(&s.title, &s.code));
+        Ok(all)
+    })?;
+    let strategies: Vec<_> = all.iter().filter(|s| kind.is_none_or(|k| s.kind == k)).collect();
+    connection::page_of_list(
+        args,
+        cx,
+        (ObjType::StrategyConnection, ObjType::StrategyEdge),
+        &strategies,
+        |s| &s.code,
+        |s| Item { code: s.code.clone(), node: Obj::new(ObjType::Strategy, Arc::clone(s)), link: None },
+    )
+}

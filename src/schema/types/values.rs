@@ -1,0 +1,61 @@
+//! Value types shared by the record types: dates, money, citations, milestones, lines of effort.
+
+use crate::{
+    model,
+    schema::{
+        def::{Object, Src, TypeDef},
+        obj::{ObjType, Out},
+    },
+};
+
+pub fn types() -> Vec<TypeDef> {
+    vec![
+        Object::<model::PartialDate>::new(
+            ObjType::PartialDate,
+            "A date exactly as precise as the text that states it: \"2014\", \"October 2024\" or\n\"11 December 2019\". Months and days the text lacks are `null`, never invented.",
+        )
+        .value("year", "Int!", "The year.", |d| Out::int(d.year))
+        .value("month", "Int", "The month (1–12), when the text gives one.", |d| Out::opt_int(d.month))
+        .value("day", "Int", "The day of the month, when the text gives one.", |d| Out::opt_int(d.day))
+        .value("iso", "String!", "ISO 8601 at the text's precision: `2014`, `2024-10` or `2019-12-11`.", |d| Out::string(d.iso()))
+        .finish(),
+        Object::<model::Money>::new(ObjType::Money, "An amount of money as the text states it.")
+            .value("amount", "String!", "Exact decimal string, no exponent or separators: `16500000`, `16.5`.", |m| Out::str(&m.amount))
+            .value("currency", "String!", "ISO 4217 currency code.", |m| Out::str(&m.currency))
+            .value("approximate", "Boolean!", "True when the text qualifies the amount (\"nearly USD 700 million\").", |m| {
+                Out::Bool(m.approximate)
+            })
+            .finish(),
+        Object::<model::Citation>::new(ObjType::Citation, "A short verbatim quote from a source document that supports a record.")
+            .field("source", "Source", "The document quoted.", |c, _, cx| Ok(Out::opt(cx.record_obj(model::RecordKind::Source, &c.source)?)))
+            .value("quote", "String!", "The quote, verbatim from the document (whitespace may differ).", |c| Out::str(&c.quote))
+            .finish(),
+        Object::<model::Milestone>::new(ObjType::Milestone, "A dated event in a project's life.")
+            .field("date", "PartialDate!", "When it happened or is planned, as precise as the text.", |m, _, _| {
+                Ok(Out::Obj(m.part(ObjType::PartialDate, |m| &m.date)))
+            })
+            .value("event", "String!", "What happened (or is planned), in the text's words.", |m| Out::str(&m.event))
+            .field("sources", "[Citation!]!", "The documents that state it.", |m, _, _| Ok(citations(&m, |m| &m.sources)))
+            .finish(),
+        Object::<model::LineOfEffort>::new(ObjType::LineOfEffort, "One line of effort under a strategy objective.")
+            .value("title", "String!", "The line of effort's title.", |l| Out::str(&l.title))
+            .value("text", "String!", "What the strategy says under it.", |l| Out::str(&l.text))
+            .finish(),
+    ]
+}
+
+/// The citations of a value, as `Citation` objects sharing its record.
+pub fn citations<'a, S: std::any::Any + Send + Sync>(src: &Src<'a, S>, list: impl for<'x> Fn(&'x S) -> &'x [model::Citation]) -> Out<'a> {
+    src.parts(ObjType::Citation, list)
+}
+
+/// An optional date of a value, as a `PartialDate` object sharing its record.
+pub fn date<'a, S: std::any::Any + Send + Sync>(
+    src: &Src<'a, S>,
+    pick: impl for<'x> Fn(&'x S) -> &'x Option<model::PartialDate>,
+) -> Out<'a> {
+    match pick(src.this) {
+        Some(_) => Out::Obj(src.part(ObjType::PartialDate, |s| pick(s).as_ref().expect("checked above"))),
+        None => Out::Null,
+    }
+}
