@@ -58,6 +58,9 @@ pub struct ServeArgs {
     /// sled page cache size in MiB.
     #[arg(long, env = "CAPGRAPH_CACHE_MB", default_value_t = 64)]
     pub cache_mb: u64,
+    /// Memory for records kept decoded between requests, in MiB (0: decode every request's).
+    #[arg(long, env = "CAPGRAPH_RECORD_CACHE_MB", default_value_t = 32)]
+    pub record_cache_mb: u64,
     /// Deepest selection nesting a query may have.
     #[arg(long, env = "CAPGRAPH_MAX_DEPTH", default_value_t = QueryLimits::default().depth)]
     pub max_depth: usize,
@@ -152,7 +155,12 @@ impl Default for ServeArgs {
 
 impl ServeArgs {
     pub fn store(&self, fixtures: PathBuf) -> StoreConfig {
-        StoreConfig { data_dir: self.data_dir.clone(), fixtures_dir: fixtures, cache_bytes: self.cache_mb * 1024 * 1024 }
+        StoreConfig {
+            data_dir: self.data_dir.clone(),
+            fixtures_dir: fixtures,
+            cache_bytes: self.cache_mb * 1024 * 1024,
+            record_cache_bytes: self.record_cache_mb * 1024 * 1024,
+        }
     }
 
     /// `--max-concurrent-requests`, with 0 meaning twice the CPU cores.

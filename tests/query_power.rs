@@ -199,8 +199,9 @@ async fn store_reads(server: &common::Server) -> u64 {
 #[tokio::test]
 async fn store_reads_grow_with_depth_not_with_width() {
     // A server of its own, so no other test's traffic is counted.
-    // Complexity is not what this test is about: lift the limit so the widest query runs.
-    let server = common::start(capgraph::config::ServeArgs { max_complexity: 10_000_000, ..Default::default() });
+    // Complexity is not what this test is about: lift the limit so the widest query runs. No
+    // records are kept decoded between requests, so every query reads what it needs.
+    let server = common::start(capgraph::config::ServeArgs { max_complexity: 10_000_000, record_cache_mb: 0, ..Default::default() });
     let query = "query($n: Int!) { nations(first: $n) { nodes { code projects(first: 100) { nodes { code participants { participant { ... on Nation { code name } ... on Organisation { code } } } } } } } }";
     let mut reads = Vec::new();
     for width in [1, 5, 40] {

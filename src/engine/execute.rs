@@ -27,9 +27,9 @@ use crate::{
     errors::FieldError,
     schema::{
         args::Args,
-        def::{Fail, FieldDef},
+        def::Fail,
         fetch::{Ctx, Fetched},
-        registry, Obj, ObjType, Out, PageLimits,
+        Obj, ObjType, Out, PageLimits,
     },
     store::Store,
 };
@@ -37,6 +37,9 @@ use crate::{
 /// The reserved key under which the reference execution asks async-graphql for every object's
 /// type (names starting with `__` are reserved to GraphQL, so no client field can use it).
 pub const TYPE_KEY: &str = "__capgraph_type";
+
+/// How the response starts when it has no errors.
+pub const DATA_PREFIX: &[u8] = b"{\"data\":";
 
 /// One request's run of a plan.
 pub struct Run<'r> {
@@ -54,7 +57,8 @@ pub struct Run<'r> {
 
 /// What a run wrote: the `data` JSON (`null` when an error reached the root) and the errors.
 pub struct Written {
-    pub data: Vec<u8>,
+    /// `{"data":` and the data: without errors, a `}` makes it the whole response.
+    pub body: Vec<u8>,
     pub errors: Vec<ServerError>,
     /// Store calls made (a batched call counts once).
     pub levels: usize,
@@ -64,7 +68,9 @@ struct ObjNode {
     obj: Obj,
     ty: TypeIdx,
     fields: std::ops::Range<u32>,
+    /// Where its object-valued fields' slots start, and how many it has.
     slots: u32,
+    slot_count: u32,
 }
 
 enum Slot {
@@ -80,13 +86,6 @@ enum Shape {
     List(Vec<Shape>),
 }
 
-fn def_of(f: &FieldPlan) -> Option<&'static FieldDef> {
-    match f.kind {
-        FieldKind::Def(obj, index) => registry().object(obj).map(|o| &o.fields[index]),
-        _ => None,
-    }
-}
-
 struct Tree {
     nodes: Vec<ObjNode>,
     slots: Vec<Slot>,
@@ -95,7 +94,7 @@ struct Tree {
 impl Tree {
     fn push(&mut self, mut node: ObjNode) -> u32 {
         node.slots = self.slots.len() as u32;
-        self.slots.extend((node.fields.start..node.fields.end).map(|_| Slot::Unset));
+        self.slots.extend((0..node.slot_count).map(|_| Slot::Unset));
         self.nodes.push(node);
         (self.nodes.len() - 1) as u32
     }
@@ -103,18 +102,25 @@ impl Tree {
 
 /// Runs the plan and writes its `data`.
 pub fn execute(run: &Run<'_>) -> Written {
+    use std::sync::atomic::Ordering::Relaxed;
+    let hints = &run.plan.hints;
     let mut fetched = Fetched::default();
-    let mut tree = Tree { nodes: Vec::new(), slots: Vec::new() };
+    let mut tree = Tree { nodes: Vec::with_capacity(hints[1].load(Relaxed)), slots: Vec::with_capacity(hints[2].load(Relaxed)) };
     let root_type = run.types.query;
-    let fields = run.plan.sel(run.plan.root).fields_for(root_type).unwrap_or(0..0);
-    tree.push(ObjNode { obj: Obj::unit(ObjType::Query), ty: root_type, fields, slots: 0 });
+    let (fields, slot_count) = run.plan.sel(run.plan.root).fields_and_slots(root_type).unwrap_or((0..0, 0));
+    tree.push(ObjNode { obj: Obj::unit(ObjType::Query), ty: root_type, fields, slots: 0, slot_count });
     let levels = prefetch(run, &mut tree, &mut fetched);
-    let mut writer = Writer { run, tree: &tree, fetched, out: Vec::with_capacity(4096), errors: Vec::new(), path: Vec::new() };
+    hints[1].store(tree.nodes.len(), Relaxed);
+    hints[2].store(tree.slots.len(), Relaxed);
+    let mut out = Vec::with_capacity(hints[0].load(Relaxed).max(1024));
+    out.extend_from_slice(DATA_PREFIX);
+    let mut writer = Writer { run, tree: &tree, fetched, out, errors: Vec::new(), path: Vec::new() };
     if writer.node(0).is_err() {
-        writer.out.clear();
+        writer.out.truncate(DATA_PREFIX.len());
         writer.out.extend_from_slice(b"null");
     }
-    Written { data: writer.out, errors: writer.errors, levels }
+    hints[0].store(writer.out.len() + writer.out.len() / 8, Relaxed);
+    Written { body: writer.out, errors: writer.errors, levels }
 }
 
 /// Resolves the object-valued fields level by level; returns the number of store rounds.
@@ -126,14 +132,16 @@ fn prefetch(run: &Run<'_>, tree: &mut Tree, fetched: &mut Fetched) -> usize {
     }
     let mut rounds = 0;
     let mut frontier: Vec<u32> = vec![0];
+    // Reused across rounds and levels: its capacity settles at the widest level's.
+    let mut made = Vec::new();
     while !frontier.is_empty() {
         let mut work = Vec::new();
         for &n in &frontier {
             let node = &tree.nodes[n as usize];
-            for (k, fid, f) in run.plan.selected(node.fields.clone(), run.conditions) {
-                let Some(def) = def_of(f) else { continue };
+            for (_, entry, f) in run.plan.selected(node.fields.clone(), run.conditions) {
+                let Some(def) = f.def else { continue };
                 if f.sub.is_some() || def.reads {
-                    work.push(Work { node: n, slot: node.slots + k as u32, field: fid });
+                    work.push(Work { node: n, slot: node.slots + entry.slot, field: entry.field });
                 }
             }
         }
@@ -141,10 +149,9 @@ fn prefetch(run: &Run<'_>, tree: &mut Tree, fetched: &mut Fetched) -> usize {
         while !work.is_empty() {
             let cx = Ctx::new(fetched, run.store, run.page);
             let mut waiting = Vec::new();
-            let mut made = Vec::new();
             for w in work {
                 let f = run.plan.field(w.field);
-                let Some(def) = def_of(f) else { continue };
+                let Some(def) = f.def else { continue };
                 match (def.resolve)(&tree.nodes[w.node as usize].obj, &run.args[w.field as usize], &cx) {
                     Err(Fail::Pending) => waiting.push(w),
                     Err(Fail::Error(error)) => tree.slots[w.slot as usize] = Slot::Failed(error),
@@ -157,7 +164,7 @@ fn prefetch(run: &Run<'_>, tree: &mut Tree, fetched: &mut Fetched) -> usize {
                 }
             }
             let misses = cx.take_misses();
-            for node in made {
+            for node in made.drain(..) {
                 next.push(tree.push(node));
             }
             if waiting.is_empty() {
@@ -183,9 +190,9 @@ fn shape(run: &Run<'_>, out: Out<'_>, sub: SelId, base: u32, made: &mut Vec<ObjN
     match out {
         Out::Obj(obj) => {
             let ty = run.types.of_obj(obj.ty());
-            match run.plan.sel(sub).fields_for(ty) {
-                Some(fields) => {
-                    made.push(ObjNode { obj, ty, fields, slots: 0 });
+            match run.plan.sel(sub).fields_and_slots(ty) {
+                Some((fields, slot_count)) => {
+                    made.push(ObjNode { obj, ty, fields, slots: 0, slot_count });
                     Shape::Node(base + made.len() as u32 - 1)
                 }
                 None => Shape::Null,
@@ -205,14 +212,28 @@ struct Writer<'w, 'r> {
     fetched: Fetched,
     out: Vec<u8>,
     errors: Vec<ServerError>,
-    path: Vec<PathSegment>,
+    path: Vec<Segment<'w>>,
+}
+
+/// A step of the path to the value being written.
+#[derive(Clone, Copy)]
+enum Segment<'a> {
+    Key(&'a str),
+    Index(usize),
 }
 
 impl Writer<'_, '_> {
     fn error(&mut self, error: &FieldError, f: &FieldPlan) {
         let mut server = coded(error.code, error.message.clone(), None);
-        server.locations = f.locations.clone();
-        server.path = self.path.clone();
+        server.locations = f.locations(self.run.conditions);
+        server.path = self
+            .path
+            .iter()
+            .map(|s| match s {
+                Segment::Key(key) => PathSegment::Field((*key).to_owned()),
+                Segment::Index(i) => PathSegment::Index(*i),
+            })
+            .collect();
         self.errors.push(server);
     }
 
@@ -268,13 +289,12 @@ impl Writer<'_, '_> {
         self.out.push(b'{');
         let mut first = true;
         let mut failed = false;
-        for (k, fid, f) in run.plan.selected(node.fields.clone(), run.conditions) {
+        for (_, entry, f) in run.plan.selected(node.fields.clone(), run.conditions) {
             if !std::mem::take(&mut first) {
                 self.out.push(b',');
             }
-            json::string(&mut self.out, &f.key);
-            self.out.push(b':');
-            self.path.push(PathSegment::Field(f.key.to_string()));
+            self.out.extend_from_slice(&f.key_json);
+            self.path.push(Segment::Key(f.key.as_str()));
             let result = match f.kind {
                 FieldKind::Typename => {
                     json::string(&mut self.out, &run.types.entry(node.ty).name);
@@ -287,7 +307,7 @@ impl Writer<'_, '_> {
                     }
                     None => self.failed(&f.ty),
                 },
-                FieldKind::Def(..) if f.sub.is_some() => match &tree.slots[(node.slots as usize) + k] {
+                FieldKind::Def(..) if f.sub.is_some() => match &tree.slots[(node.slots + entry.slot) as usize] {
                     Slot::Value(shape) => self.shape(shape, &f.ty, f),
                     Slot::Failed(error) => {
                         self.error(error, f);
@@ -298,7 +318,7 @@ impl Writer<'_, '_> {
                         self.failed(&f.ty)
                     }
                 },
-                FieldKind::Def(..) => self.leaf(&node.obj, fid, f),
+                FieldKind::Def(..) => self.leaf(&node.obj, entry.field, f),
             };
             self.path.pop();
             failed |= result.is_err();
@@ -321,7 +341,7 @@ impl Writer<'_, '_> {
                     if i > 0 {
                         w.out.push(b',');
                     }
-                    w.path.push(PathSegment::Index(i));
+                    w.path.push(Segment::Index(i));
                     failed |= w.shape(value, item, f).is_err();
                     w.path.pop();
                 }
@@ -341,7 +361,7 @@ impl Writer<'_, '_> {
 
     /// Resolves a scalar field (its reads are done, or read now) and writes it.
     fn leaf(&mut self, obj: &Obj, fid: u32, f: &FieldPlan) -> Result<(), Null> {
-        let Some(def) = def_of(f) else { return self.failed(&f.ty) };
+        let Some(def) = f.def else { return self.failed(&f.ty) };
         loop {
             let cx = Ctx::new(&self.fetched, self.run.store, self.run.page);
             match (def.resolve)(obj, &self.run.args[fid as usize], &cx) {
@@ -372,7 +392,7 @@ impl Writer<'_, '_> {
                     if i > 0 {
                         w.out.push(b',');
                     }
-                    w.path.push(PathSegment::Index(i));
+                    w.path.push(Segment::Index(i));
                     failed |= w.scalar(value, item, f).is_err();
                     w.path.pop();
                 }
@@ -428,7 +448,7 @@ pub fn write_value(out: &mut Vec<u8>, plan: &Plan, types: &TypeInfo, conditions:
         (Value::Object(map), Some(sub)) => {
             let sel = plan.sel(sub);
             let concrete = match sel.by_type.as_slice() {
-                [(only, _)] => Some(*only),
+                [(only, _, _)] => Some(*only),
                 _ => match map.get(TYPE_KEY) {
                     Some(Value::String(name)) => types.get(name),
                     _ => None,
@@ -440,8 +460,7 @@ pub fn write_value(out: &mut Vec<u8>, plan: &Plan, types: &TypeInfo, conditions:
                 if !std::mem::take(&mut first) {
                     out.push(b',');
                 }
-                json::string(out, &f.key);
-                out.push(b':');
+                out.extend_from_slice(&f.key_json);
                 match map.get(&f.key) {
                     Some(value) => write_value(out, plan, types, conditions, value, f.sub),
                     None => out.extend_from_slice(b"null"),

@@ -184,9 +184,10 @@ pub fn complexity(limits: &QueryLimits, plan: &Plan, types: &TypeInfo, args: &[A
         plan.sel(id)
             .by_type
             .iter()
-            .map(|(_, range)| {
+            .map(|(_, range, _)| {
                 plan.selected(range.clone(), conditions)
-                    .map(|(_, f, field)| {
+                    .map(|(_, entry, field)| {
+                        let f = entry.field;
                         let children = field.sub.map_or(0, |s| sel(limits, plan, types, args, conditions, s));
                         factor(limits, field, &args[f as usize], connection).saturating_mul(children).saturating_add(1)
                     })

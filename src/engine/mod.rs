@@ -96,6 +96,8 @@ pub struct EngineConfig {
 /// Everything needed to answer GraphQL requests.
 pub struct Engine {
     schema: Schema,
+    /// The same schema, stopping after validation.
+    validator: Schema,
     store: Arc<Store>,
     types: TypeInfo,
     documents: Documents,
@@ -218,15 +220,17 @@ fn tag_internal_errors(errors: &mut [ServerError], request_id: Option<&str>) {
 impl Engine {
     pub fn new(store: Arc<Store>, config: EngineConfig) -> Engine {
         let limits = config.limits;
-        let schema = schema::dynamic::schema(SchemaOptions {
+        let options = SchemaOptions {
             // Introspection stays on in the schema: the limits refuse it, with their own code.
             introspection: true,
             suggestions: limits.suggestions,
             recursion: limits::nesting_limit(limits.depth),
-        });
+        };
+        let schema = schema::dynamic::schema(options);
         let types = TypeInfo::new(schema.registry());
         Engine {
             schema,
+            validator: schema::dynamic::validator(options),
             store,
             types,
             documents: Documents::new(limits, config.documents),
@@ -267,7 +271,7 @@ impl Engine {
         let plan = match &*compiled {
             Compiled::Refused(error) => return refused(vec![error.clone()], operation_type),
             Compiled::Invalid => {
-                let errors = match document.validate(&self.schema).await {
+                let errors = match document.validate(&self.validator).await {
                     Err(errors) => errors.to_vec(),
                     Ok(()) => vec![documents::unplannable()],
                 };
@@ -275,7 +279,7 @@ impl Engine {
             }
             Compiled::Plan(plan) => plan,
         };
-        if let Err(errors) = document.validate(&self.schema).await {
+        if let Err(errors) = document.validate(&self.validator).await {
             return refused(errors.to_vec(), operation_type);
         }
         let Some(operation) = operation else { return refused(vec![documents::unplannable()], operation_type) };
@@ -352,7 +356,13 @@ impl Engine {
         });
         let mut errors = written.errors;
         tag_internal_errors(&mut errors, request_id);
-        let json: Bytes = json::envelope(&errors, Some(&written.data), None).into();
+        let json: Bytes = if errors.is_empty() {
+            let mut body = written.body;
+            body.push(b'}');
+            body.into()
+        } else {
+            json::envelope(&errors, Some(&written.body[execute::DATA_PREFIX.len()..]), None).into()
+        };
         // Only clean answers are kept: an error may be passing (an internal fault).
         let kept = (errors.is_empty() && self.cache.enabled()).then(|| {
             let kept = Arc::new(CachedAnswer::new(json.clone(), false));

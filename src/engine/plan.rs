@@ -58,22 +58,34 @@ pub enum FieldKind {
     Introspection,
 }
 
-#[derive(Debug)]
 pub struct FieldPlan {
     pub key: Name,
+    /// `"key":`, as written before the value.
+    pub key_json: Box<[u8]>,
     pub name: Name,
     pub kind: FieldKind,
+    /// The definition, for the schema's fields.
+    pub def: Option<&'static crate::schema::FieldDef>,
     pub ty: PTy,
     /// The arguments as written (variables unresolved), from the first node of the key.
     pub arguments: Vec<(Positioned<Name>, Positioned<AstValue>)>,
     pub sub: Option<SelId>,
     pub when: When,
-    /// Every merged node's position, in document order.
-    pub locations: Vec<Pos>,
+    /// Every merged node's position, in document order, with the condition it is selected under.
+    pub locations: Vec<(Pos, When)>,
     pub paged: bool,
     pub default_first: Option<i64>,
     /// The key has several entries in its list (its nodes have different conditions).
     pub repeated: bool,
+}
+
+impl FieldPlan {
+    /// The positions of the nodes selected under the request's conditions.
+    pub fn locations(&self, conditions: &[bool]) -> Vec<Pos> {
+        let mut positions: Vec<Pos> = self.locations.iter().filter(|(_, when)| when.holds(conditions)).map(|(pos, _)| *pos).collect();
+        positions.dedup();
+        positions
+    }
 }
 
 /// A place of a field in its object's list: the field's key is written at the first entry whose
@@ -82,23 +94,30 @@ pub struct FieldPlan {
 pub struct Entry {
     pub field: FieldId,
     pub when: When,
+    /// For a field that yields objects: its value's slot among the object's (see `execute`).
+    pub slot: u32,
 }
 
-/// A selection set: for each concrete type it can meet, the range of its fields in `Plan::lists`.
+/// A selection set: for each concrete type it can meet, the range of its fields in `Plan::lists`
+/// and how many of them yield objects.
 #[derive(Debug)]
 pub struct Sel {
     pub parent: TypeIdx,
-    pub by_type: Vec<(TypeIdx, std::ops::Range<u32>)>,
+    pub by_type: Vec<(TypeIdx, std::ops::Range<u32>, u32)>,
 }
 
 impl Sel {
     /// The fields for an object of type `concrete`.
     pub fn fields_for(&self, concrete: TypeIdx) -> Option<std::ops::Range<u32>> {
-        self.by_type.iter().find(|(t, _)| *t == concrete).map(|(_, r)| r.clone())
+        self.by_type.iter().find(|(t, _, _)| *t == concrete).map(|(_, r, _)| r.clone())
+    }
+
+    /// The fields for an object of type `concrete`, and how many yield objects.
+    pub fn fields_and_slots(&self, concrete: TypeIdx) -> Option<(std::ops::Range<u32>, u32)> {
+        self.by_type.iter().find(|(t, _, _)| *t == concrete).map(|(_, r, n)| (r.clone(), *n))
     }
 }
 
-#[derive(Debug)]
 pub struct Plan {
     pub operation_type: OperationType,
     pub root: SelId,
@@ -106,13 +125,15 @@ pub struct Plan {
     pub fields: Vec<FieldPlan>,
     /// `lists[range]` are the entries of a concrete type's fields.
     pub lists: Vec<Entry>,
-    /// The variables the conditions read, by index.
+    /// The variables the conditions read, by index (none: every field is always selected).
     pub condition_variables: Vec<Name>,
     pub depth: usize,
     pub root_fields: usize,
     pub introspection: Option<Pos>,
     pub fingerprint: [u8; 32],
     pub operation_pos: Pos,
+    /// The sizes of the last run (answer bytes, objects, slots), to size the next one's buffers.
+    pub hints: [std::sync::atomic::AtomicUsize; 3],
 }
 
 impl Plan {
@@ -128,18 +149,22 @@ impl Plan {
         &self.lists[range.start as usize..range.end as usize]
     }
 
-    /// The selected fields of a list under the request's conditions, in order, each once:
-    /// (entry index, field id, field).
+    /// The selected fields of a list under the request's conditions, in order, each once (with
+    /// its entry's index).
     pub fn selected<'p>(
         &'p self,
         range: std::ops::Range<u32>,
         conditions: &'p [bool],
-    ) -> impl Iterator<Item = (usize, FieldId, &'p FieldPlan)> + 'p {
+    ) -> impl Iterator<Item = (usize, &'p Entry, &'p FieldPlan)> + 'p {
         let entries = self.list(range);
+        let conditional = !self.condition_variables.is_empty();
         entries.iter().enumerate().filter_map(move |(k, entry)| {
             let field = self.field(entry.field);
+            if !conditional {
+                return Some((k, entry, field));
+            }
             let first = !field.repeated || !entries[..k].iter().any(|e| e.field == entry.field && e.when.holds(conditions));
-            (entry.when.holds(conditions) && first).then_some((k, entry.field, field))
+            (entry.when.holds(conditions) && first).then_some((k, entry, field))
         })
     }
 }
@@ -279,6 +304,7 @@ pub fn compile(document: &ExecutableDocument, name: Option<&str>, types: &TypeIn
             introspection: None,
             fingerprint: [0; 32],
             operation_pos: operation.pos,
+            hints: Default::default(),
         },
         aliases: Default::default(),
         budget: limits.complexity.clamp(10_000, 1_000_000),
@@ -452,13 +478,16 @@ impl<'d> Compiler<'d, '_> {
                 }
             }
             let start = self.plan.lists.len() as u32;
-            self.plan.lists.extend(
-                entries.into_iter().map(|(index, when)| Entry {
-                    field: ids[index],
-                    when: if when.is_empty() { When::default() } else { When(vec![when]) },
-                }),
-            );
-            by_type.push((concrete, start..self.plan.lists.len() as u32));
+            let mut slots = 0;
+            for (index, when) in entries {
+                let field = ids[index];
+                let slot = slots;
+                if self.plan.fields[field as usize].sub.is_some() {
+                    slots += 1;
+                }
+                self.plan.lists.push(Entry { field, when: if when.is_empty() { When::default() } else { When(vec![when]) }, slot });
+            }
+            by_type.push((concrete, start..self.plan.lists.len() as u32, slots));
         }
         self.plan.sels[id as usize].by_type = by_type;
         Ok(id)
@@ -480,9 +509,10 @@ impl<'d> Compiler<'d, '_> {
                 }
             }
         }
-        let mut locations: Vec<Pos> = nodes.iter().map(|n| n.field.pos).collect();
-        locations.sort_by_key(|p| (p.line, p.column));
-        locations.dedup();
+        let mut locations: Vec<(Pos, When)> =
+            nodes.iter().map(|n| (n.field.pos, if n.when.is_empty() { When::default() } else { When(vec![n.when.clone()]) })).collect();
+        locations.sort_by_key(|(p, _)| (p.line, p.column));
+        locations.dedup_by(|a, b| a.0 == b.0 && (a.1 == b.1 || b.1.always()));
         self.plan.depth = self.plan.depth.max(depth + 1);
         let (kind, ty, paged, default_first) = if name == "__typename" {
             let string = self.types.get("String").ok_or(CompileError::Invalid)?;
@@ -516,10 +546,19 @@ impl<'d> Compiler<'d, '_> {
             return Err(CompileError::Invalid);
         }
         let id = self.plan.fields.len() as FieldId;
+        let def = match kind {
+            FieldKind::Def(obj, index) => crate::schema::registry().object(obj).map(|o| &o.fields[index]),
+            _ => None,
+        };
+        let mut key_json = Vec::with_capacity(key.len() + 3);
+        super::json::string(&mut key_json, &key);
+        key_json.push(b':');
         self.plan.fields.push(FieldPlan {
             key,
+            key_json: key_json.into(),
             name,
             kind,
+            def,
             ty,
             arguments: first.node.arguments.clone(),
             sub,
@@ -542,7 +581,7 @@ fn fingerprint(plan: &Plan, types: &TypeInfo) -> [u8; 32] {
     hasher.update(plan.condition_variables.iter().map(|v| v.as_str()).collect::<Vec<_>>().join(",").as_bytes());
     while let Some(sel) = stack.pop() {
         hasher.update(b"{");
-        for (concrete, range) in &plan.sel(sel).by_type {
+        for (concrete, range, _) in &plan.sel(sel).by_type {
             hasher.update(types.entry(*concrete).name.as_bytes());
             hasher.update(b":");
             for entry in plan.list(range.clone()) {

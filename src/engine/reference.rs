@@ -8,27 +8,46 @@
 //! "Handling Execution Errors"), errors are put in response order, and the data is written in
 //! the plan's order (each object's type is asked for under [`TYPE_KEY`]).
 
-use std::sync::{Arc, Mutex};
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex},
+};
 
 use async_graphql::{
     dynamic::{DynamicRequestExt, FieldValue, Schema},
-    parser::types::{DocumentOperations, ExecutableDocument, Field, Selection, SelectionSet},
+    parser::types::{
+        Directive, DocumentOperations, ExecutableDocument, Field, FragmentDefinition, InlineFragment, Selection, SelectionSet,
+        TypeCondition,
+    },
     Name, PathSegment, Pos, Positioned, Request, ServerError, Value, Variables,
 };
 
 use super::{
     execute::{write_value, TYPE_KEY},
     plan::{Plan, SelId},
-    types::{PTy, TypeInfo},
+    types::{Kind, PTy, TypeIdx, TypeInfo},
 };
 use crate::{
-    schema::{dynamic::Reads, fetch::Fetched, Obj, ObjType, PageLimits},
+    schema::{
+        dynamic::{Reads, PATH_EXTENSION},
+        fetch::Fetched,
+        Obj, ObjType, PageLimits,
+    },
     store::Store,
 };
 
-/// The document with `__capgraph_type: __typename` in every selection set of a field (and the
-/// root), so that each object of the answer says its concrete type.
-pub fn marked(document: &ExecutableDocument) -> ExecutableDocument {
+/// The document as async-graphql must be given it to answer as the spec says:
+///
+/// - `__capgraph_type: __typename` in every selection set of a field (and the root), so that
+///   each object of the answer says its concrete type;
+/// - every fragment whose type condition is a union written as one inline fragment per member
+///   the enclosing type can be: async-graphql's dynamic schema applies a fragment on an object's
+///   own type or one of its interfaces, never on a union it belongs to.
+///
+/// The marked document is not valid in every case (a fragment written for each member may
+/// contain one that cannot apply to that member): the schema that runs it validates fast (the
+/// document was validated before it was marked).
+pub fn marked(document: &ExecutableDocument, types: &TypeInfo) -> ExecutableDocument {
     fn typename() -> Positioned<Selection> {
         let field = Field {
             alias: Some(Positioned::new(Name::new(TYPE_KEY), Pos::default())),
@@ -39,31 +58,93 @@ pub fn marked(document: &ExecutableDocument) -> ExecutableDocument {
         };
         Positioned::new(Selection::Field(Positioned::new(field, Pos::default())), Pos::default())
     }
-    fn mark(set: &mut SelectionSet, here: bool) {
-        for item in &mut set.items {
-            match &mut item.node {
-                Selection::Field(field) if !field.node.selection_set.node.items.is_empty() => {
-                    mark(&mut field.node.selection_set.node, true)
-                }
-                Selection::InlineFragment(inline) => mark(&mut inline.node.selection_set.node, false),
-                _ => {}
-            }
+    struct Marker<'a> {
+        types: &'a TypeInfo,
+        fragments: &'a HashMap<Name, Positioned<FragmentDefinition>>,
+    }
+    impl Marker<'_> {
+        fn is_union(&self, ty: TypeIdx) -> bool {
+            self.types.entry(ty).kind == Kind::Union
         }
-        if here {
-            set.items.push(typename());
+
+        /// The members of union `union` an object of type `parent` can be.
+        fn members(&self, union: TypeIdx, parent: TypeIdx) -> Vec<TypeIdx> {
+            self.types.entry(union).possible.iter().copied().filter(|&m| self.types.applies(parent, m)).collect()
+        }
+
+        fn inline(&self, on: TypeIdx, directives: Vec<Positioned<Directive>>, mut set: SelectionSet, pos: Pos) -> Positioned<Selection> {
+            self.mark(&mut set, on, false);
+            let condition = TypeCondition { on: Positioned::new(Name::new(&self.types.entry(on).name), pos) };
+            let inline = InlineFragment {
+                type_condition: Some(Positioned::new(condition, pos)),
+                directives,
+                selection_set: Positioned::new(set, pos),
+            };
+            Positioned::new(Selection::InlineFragment(Positioned::new(inline, pos)), pos)
+        }
+
+        fn mark(&self, set: &mut SelectionSet, parent: TypeIdx, field_level: bool) {
+            let mut items = Vec::with_capacity(set.items.len() + 1);
+            for mut item in std::mem::take(&mut set.items) {
+                match &mut item.node {
+                    Selection::Field(field) => {
+                        let named = self.types.entry(parent).fields.get(field.node.name.node.as_str()).map(|f| f.ty.named());
+                        if let (Some(named), false) = (named, field.node.selection_set.node.items.is_empty()) {
+                            self.mark(&mut field.node.selection_set.node, named, true);
+                        }
+                        items.push(item);
+                    }
+                    Selection::InlineFragment(inline) => {
+                        let on = inline.node.type_condition.as_ref().and_then(|c| self.types.get(&c.node.on.node));
+                        match on {
+                            Some(union) if self.is_union(union) => {
+                                for member in self.members(union, parent) {
+                                    let set = inline.node.selection_set.node.clone();
+                                    items.push(self.inline(member, inline.node.directives.clone(), set, item.pos));
+                                }
+                            }
+                            on => {
+                                self.mark(&mut inline.node.selection_set.node, on.unwrap_or(parent), false);
+                                items.push(item);
+                            }
+                        }
+                    }
+                    Selection::FragmentSpread(spread) => {
+                        let fragment = self.fragments.get(&spread.node.fragment_name.node);
+                        let on = fragment.and_then(|f| self.types.get(&f.node.type_condition.node.on.node));
+                        match (fragment, on) {
+                            (Some(fragment), Some(union)) if self.is_union(union) => {
+                                for member in self.members(union, parent) {
+                                    let set = fragment.node.selection_set.node.clone();
+                                    items.push(self.inline(member, spread.node.directives.clone(), set, item.pos));
+                                }
+                            }
+                            _ => items.push(item),
+                        }
+                    }
+                }
+            }
+            if field_level {
+                items.push(typename());
+            }
+            set.items = items;
         }
     }
     let mut document = document.clone();
+    let fragments = document.fragments.clone();
+    let marker = Marker { types, fragments: &fragments };
     match &mut document.operations {
-        DocumentOperations::Single(operation) => mark(&mut operation.node.selection_set.node, true),
+        DocumentOperations::Single(operation) => marker.mark(&mut operation.node.selection_set.node, types.query, true),
         DocumentOperations::Multiple(operations) => {
             for operation in operations.values_mut() {
-                mark(&mut operation.node.selection_set.node, true);
+                marker.mark(&mut operation.node.selection_set.node, types.query, true);
             }
         }
     }
     for fragment in document.fragments.values_mut() {
-        mark(&mut fragment.node.selection_set.node, false);
+        if let Some(on) = types.get(&fragment.node.type_condition.node.on.node) {
+            marker.mark(&mut fragment.node.selection_set.node, on, false);
+        }
     }
     document
 }
@@ -84,13 +165,13 @@ pub async fn execute(
 ) -> (Option<Vec<u8>>, Vec<ServerError>) {
     let reads = Arc::new(Reads { store, page, variables: variables.clone(), fetched: Mutex::new(Fetched::default()) });
     let mut request = Request::new("").variables(variables).data(reads);
-    request.set_parsed_query(marked(document));
+    request.set_parsed_query(marked(document, types));
     if let Some(name) = operation_name {
         request = request.operation_name(name);
     }
     let response = schema.execute(request.root_value(FieldValue::owned_any(Obj::unit(ObjType::Query)))).await;
     let mut data = response.data;
-    let errors = merged(response.errors);
+    let errors = merged(response.errors.into_iter().map(with_path).collect());
     if matches!(data, Value::Null) && errors.iter().all(|e| e.path.is_empty()) && !errors.is_empty() {
         return (None, errors);
     }
@@ -110,6 +191,23 @@ pub async fn execute(
         write_value(&mut out, plan, types, conditions, &data, Some(plan.root));
     }
     (Some(out), keyed.into_iter().map(|(_, e)| e).collect())
+}
+
+/// The error with the path its resolver put in its extensions (see `PATH_EXTENSION`).
+fn with_path(mut error: ServerError) -> ServerError {
+    let Some(extensions) = error.extensions.as_mut() else { return error };
+    if let Some(Value::List(path)) = extensions.get(PATH_EXTENSION).cloned() {
+        error.path = path
+            .into_iter()
+            .filter_map(|segment| match segment {
+                Value::String(name) => Some(PathSegment::Field(name)),
+                Value::Number(n) => n.as_u64().map(|i| PathSegment::Index(i as usize)),
+                _ => None,
+            })
+            .collect();
+        extensions.unset(PATH_EXTENSION);
+    }
+    error
 }
 
 /// One error per failed field: async-graphql reports a field selected twice once per node.
@@ -139,7 +237,7 @@ fn field_at<'p>(
 ) -> Option<(usize, &'p super::plan::FieldPlan)> {
     let sel = plan.sel(sel);
     let concrete = match sel.by_type.as_slice() {
-        [(only, _)] => *only,
+        [(only, _, _)] => *only,
         _ => match value {
             Value::Object(map) => match map.get(TYPE_KEY) {
                 Some(Value::String(name)) => types.get(name)?,

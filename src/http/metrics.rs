@@ -50,6 +50,8 @@ pub const STORE_RECORDS: &str = "capgraph_store_records";
 pub const STORE_OPEN: &str = "capgraph_store_open_seconds";
 pub const CACHE_ENTRIES: &str = "capgraph_response_cache_entries";
 pub const CACHE_BYTES: &str = "capgraph_response_cache_bytes";
+pub const RECORD_CACHE_ENTRIES: &str = "capgraph_record_cache_entries";
+pub const RECORD_CACHE_BYTES: &str = "capgraph_record_cache_bytes";
 /// Distinct query texts held parsed and checked.
 pub const PARSED_DOCUMENTS: &str = "capgraph_parsed_documents";
 /// Always 1; its labels carry the data version: the fixtures' `digest`, the store `format`, and
@@ -107,6 +109,8 @@ impl Metrics {
             describe_gauge!(STORE_OPEN, "Seconds the store took to open (reuse) or build from the fixtures.");
             describe_gauge!(CACHE_ENTRIES, "Answers held by the response cache.");
             describe_gauge!(CACHE_BYTES, "Bytes held by the response cache.");
+            describe_gauge!(RECORD_CACHE_ENTRIES, "Records kept decoded between requests.");
+            describe_gauge!(RECORD_CACHE_BYTES, "Bytes (encoded size) of the records kept decoded.");
             describe_gauge!(PARSED_DOCUMENTS, "Distinct query texts held parsed and checked.");
             describe_gauge!(DATA_INFO, "The data version: the fixtures' digest and the store format; always 1.");
             let info = store.info();
@@ -123,12 +127,15 @@ impl Metrics {
     /// The Prometheus text exposition of everything, with the store and cache read now.
     pub fn render(&self, app: &AppState) -> String {
         let (entries, bytes) = app.engine.cache_usage();
+        let (records, record_bytes) = app.store.record_cache_usage();
         metrics::with_local_recorder(&self.recorder, || {
             counter!(STORE_READS).absolute(app.store.reads());
             counter!(STORE_KEYS_READ).absolute(app.store.keys_read());
             gauge!(STORE_SIZE).set(app.store.size_on_disk() as f64);
             gauge!(CACHE_ENTRIES).set(entries as f64);
             gauge!(CACHE_BYTES).set(bytes as f64);
+            gauge!(RECORD_CACHE_ENTRIES).set(records as f64);
+            gauge!(RECORD_CACHE_BYTES).set(record_bytes as f64);
             gauge!(PARSED_DOCUMENTS).set(app.engine.parsed_documents() as f64);
         });
         self.handle.render()

@@ -83,6 +83,26 @@ fn field_value(out: Out<'_>, ty: &Ty) -> Option<FieldValue<'static>> {
     })
 }
 
+/// The extension under which a reference resolver's error carries its path: async-graphql's
+/// dynamic schema gives a resolver's error the field's location but not its path, so the
+/// reference execution puts it back from here (see `engine::reference`).
+pub const PATH_EXTENSION: &str = "__capgraph_path";
+
+fn with_path(error: async_graphql::Error, cx: &async_graphql::dynamic::ResolverContext<'_>) -> async_graphql::Error {
+    use async_graphql::ErrorExtensions;
+    let path: Vec<Value> = cx
+        .ctx
+        .set_error_path(async_graphql::ServerError::new("", None))
+        .path
+        .into_iter()
+        .map(|segment| match segment {
+            async_graphql::PathSegment::Field(name) => Value::String(name),
+            async_graphql::PathSegment::Index(i) => Value::from(i as i64),
+        })
+        .collect();
+    error.extend_with(|_, ext| ext.set(PATH_EXTENSION, Value::List(path)))
+}
+
 /// The reference resolver of a field: bind the arguments, resolve, read what is missing, again.
 fn resolver(def: FieldDef, root: bool) -> Field {
     let ty = def.ty.clone();
@@ -113,7 +133,7 @@ fn resolver(def: FieldDef, root: bool) -> Field {
                 };
                 match result {
                     Ok(value) => return Ok(value),
-                    Err(Fail::Error(error)) => return Err(crate::errors::graphql_error(&error)),
+                    Err(Fail::Error(error)) => return Err(with_path(crate::errors::graphql_error(&error), &cx)),
                     Err(Fail::Pending) => {
                         let mut fetched = reads.fetched.lock().map_err(|_| async_graphql::Error::new("internal: poisoned reads"))?;
                         fetched.load(&reads.store, misses).map_err(|e| crate::errors::graphql_error(&super::FieldError::internal(e)))?;
@@ -187,9 +207,44 @@ pub struct SchemaOptions {
     pub recursion: usize,
 }
 
-/// The schema that validates requests, answers introspection and runs reference executions.
+/// The schema that answers introspection and runs reference executions. It is given documents
+/// the validator passed, so it only checks them for fragment cycles.
 pub fn schema(options: SchemaOptions) -> Schema {
-    let mut builder = builder().limit_recursive_depth(options.recursion);
+    configured(builder().validation_mode(async_graphql::ValidationMode::Fast), options)
+}
+
+/// The message of the error by which [`validator`] says a document is valid.
+pub const VALID: &str = "capgraph: the document is valid";
+
+/// Stops every request right after validation: with [`VALID`] when the document is valid,
+/// with the validation errors otherwise. Nothing is executed.
+struct StopAfterValidation;
+
+#[async_graphql::async_trait::async_trait]
+impl async_graphql::extensions::Extension for StopAfterValidation {
+    async fn validation(
+        &self,
+        ctx: &async_graphql::extensions::ExtensionContext<'_>,
+        next: async_graphql::extensions::NextValidation<'_>,
+    ) -> Result<async_graphql::ValidationResult, Vec<async_graphql::ServerError>> {
+        next.run(ctx).await?;
+        Err(vec![async_graphql::ServerError::new(VALID, None)])
+    }
+}
+
+impl async_graphql::extensions::ExtensionFactory for StopAfterValidation {
+    fn create(&self) -> Arc<dyn async_graphql::extensions::Extension> {
+        Arc::new(StopAfterValidation)
+    }
+}
+
+/// The same schema, for validating documents only (see [`StopAfterValidation`]).
+pub fn validator(options: SchemaOptions) -> Schema {
+    configured(builder().extension(StopAfterValidation), options)
+}
+
+fn configured(builder: SchemaBuilder, options: SchemaOptions) -> Schema {
+    let mut builder = builder.limit_recursive_depth(options.recursion);
     if !options.introspection {
         builder = builder.disable_introspection();
     }

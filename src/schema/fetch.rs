@@ -21,15 +21,24 @@ use crate::{
 
 type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
-/// A store read a resolver is waiting for.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Miss {
-    Record(RecordKind, Box<str>),
-    /// The code of the record whose code, name, acronym or alias folds to this text.
-    Lookup(RecordKind, Box<str>),
-    Links(Index, Box<str>),
-    Window(Index, Box<str>, LinkWindow),
-    Count(Index, Box<str>),
+type Set<K> = std::collections::HashSet<K, foldhash::fast::RandomState>;
+
+/// The store reads resolvers are waiting for, each asked for once however many resolvers miss
+/// it (thousands of participations miss the same few nations).
+#[derive(Default)]
+pub struct Misses {
+    records: [Set<Box<str>>; RecordKind::COUNT],
+    /// The codes of the records whose code, name, acronym or alias folds to these texts.
+    lookups: [Set<Box<str>>; RecordKind::COUNT],
+    links: [Set<Box<str>>; Index::COUNT],
+    windows: Vec<(Index, Box<str>, LinkWindow)>,
+    counts: [Set<Box<str>>; Index::COUNT],
+}
+
+fn ask(set: &mut Set<Box<str>>, key: &str) {
+    if !set.contains(key) {
+        set.insert(key.into());
+    }
 }
 
 /// Everything one request has read, by key.
@@ -52,9 +61,9 @@ impl Default for Fetched {
         Fetched {
             records: per(RecordKind::COUNT),
             lookups: per(RecordKind::COUNT),
-            links: per(Index::ALL.len()),
-            windows: per(Index::ALL.len()),
-            counts: per(Index::ALL.len()),
+            links: per(Index::COUNT),
+            windows: per(Index::COUNT),
+            counts: per(Index::COUNT),
             memo: RefCell::default(),
         }
     }
@@ -62,60 +71,48 @@ impl Default for Fetched {
 
 impl Fetched {
     /// Reads every miss, batched: one store call per record kind and per index.
-    pub fn load(&mut self, store: &Store, misses: Vec<Miss>) -> Result<(), StoreError> {
-        let mut records: Map<RecordKind, Vec<Box<str>>> = Map::default();
-        let mut lookups: Map<RecordKind, Vec<Box<str>>> = Map::default();
-        let mut links: Map<Index, Vec<String>> = Map::default();
+    pub fn load(&mut self, store: &Store, misses: Misses) -> Result<(), StoreError> {
+        for (kind, codes) in RecordKind::ALL.iter().zip(misses.records) {
+            let codes: Vec<Box<str>> = codes.into_iter().filter(|c| !self.records[*kind as usize].contains_key(c)).collect();
+            if !codes.is_empty() {
+                let found = store.get_records(*kind, &codes.iter().map(|c| &**c).collect::<Vec<_>>())?;
+                self.records[*kind as usize].extend(codes.into_iter().zip(found));
+            }
+        }
+        for (kind, texts) in RecordKind::ALL.iter().zip(misses.lookups) {
+            let texts: Vec<Box<str>> = texts.into_iter().filter(|t| !self.lookups[*kind as usize].contains_key(t)).collect();
+            if !texts.is_empty() {
+                let found = store.lookup_many(kind.type_name(), &texts.iter().map(|t| &**t).collect::<Vec<_>>())?;
+                self.lookups[*kind as usize].extend(texts.into_iter().zip(found.into_iter().map(|c| c.map(String::into_boxed_str))));
+            }
+        }
+        for (index, froms) in Index::ALL.iter().zip(misses.links) {
+            let froms: Vec<String> = froms.into_iter().filter(|f| !self.links[*index as usize].contains_key(f)).map(String::from).collect();
+            if !froms.is_empty() {
+                for (from, found) in store.links_many(*index, &froms)? {
+                    self.links[*index as usize].insert(from.into(), found);
+                }
+            }
+        }
         let mut windows: Map<Index, Vec<(String, LinkWindow)>> = Map::default();
-        let mut counts: Map<Index, Vec<String>> = Map::default();
-        for miss in misses {
-            match miss {
-                Miss::Record(kind, code) if !self.records[kind as usize].contains_key(&code) => records.entry(kind).or_default().push(code),
-                Miss::Lookup(kind, text) if !self.lookups[kind as usize].contains_key(&text) => lookups.entry(kind).or_default().push(text),
-                Miss::Links(index, from) if !self.links[index as usize].contains_key(&from) => {
-                    links.entry(index).or_default().push(from.into())
-                }
-                Miss::Window(index, from, window) if self.window(index, &from, &window).is_none() => {
-                    windows.entry(index).or_default().push((from.into(), window))
-                }
-                Miss::Count(index, from) if !self.counts[index as usize].contains_key(&from) => {
-                    counts.entry(index).or_default().push(from.into())
-                }
-                _ => {}
+        for (index, from, window) in misses.windows {
+            if self.window(index, &from, &window).is_none() {
+                windows.entry(index).or_default().push((from.into(), window));
             }
         }
-        for (kind, mut codes) in records {
-            codes.sort_unstable();
-            codes.dedup();
-            let found = store.get_records(kind, &codes.iter().map(|c| &**c).collect::<Vec<_>>())?;
-            self.records[kind as usize].extend(codes.into_iter().zip(found));
-        }
-        for (kind, mut texts) in lookups {
-            texts.sort_unstable();
-            texts.dedup();
-            let found = store.lookup_many(kind.type_name(), &texts.iter().map(|t| &**t).collect::<Vec<_>>())?;
-            self.lookups[kind as usize].extend(texts.into_iter().zip(found.into_iter().map(|c| c.map(String::into_boxed_str))));
-        }
-        for (index, mut froms) in links {
-            froms.sort_unstable();
-            froms.dedup();
-            for (from, found) in store.links_many(index, &froms)? {
-                self.links[index as usize].insert(from.into(), Arc::new(found));
-            }
-        }
-        for (index, mut asks) in windows {
-            asks.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-            asks.dedup();
+        for (index, asks) in windows {
             let pages = store.link_windows(index, &asks)?;
             for ((from, window), page) in asks.into_iter().zip(pages) {
-                self.windows[index as usize].entry(from.into()).or_default().push((window, Arc::new(page)));
+                self.windows[index as usize].entry(from.into()).or_default().push((window, page));
             }
         }
-        for (index, mut froms) in counts {
-            froms.sort_unstable();
-            froms.dedup();
-            for (from, n) in store.link_counts(index, &froms)? {
-                self.counts[index as usize].insert(from.into(), n);
+        for (index, froms) in Index::ALL.iter().zip(misses.counts) {
+            let froms: Vec<String> =
+                froms.into_iter().filter(|f| !self.counts[*index as usize].contains_key(f)).map(String::from).collect();
+            if !froms.is_empty() {
+                for (from, n) in store.link_counts(*index, &froms)? {
+                    self.counts[*index as usize].insert(from.into(), n);
+                }
             }
         }
         Ok(())
@@ -130,7 +127,8 @@ impl Fetched {
 /// in-memory indexes and the paging limits.
 pub struct Ctx<'r> {
     fetched: &'r Fetched,
-    misses: RefCell<Vec<Miss>>,
+    /// Made on the first miss: most resolutions miss nothing.
+    misses: RefCell<Option<Box<Misses>>>,
     pub store: &'r Store,
     pub page: PageLimits,
 }
@@ -141,23 +139,19 @@ impl<'r> Ctx<'r> {
     }
 
     /// The reads resolvers asked for and did not get.
-    pub fn take_misses(&self) -> Vec<Miss> {
-        std::mem::take(&mut self.misses.borrow_mut())
+    pub fn take_misses(&self) -> Misses {
+        self.misses.borrow_mut().take().map(|m| *m).unwrap_or_default()
     }
 
-    pub fn has_misses(&self) -> bool {
-        !self.misses.borrow().is_empty()
-    }
-
-    fn miss<T>(&self, miss: Miss) -> Result<T, Fail> {
-        self.misses.borrow_mut().push(miss);
+    fn miss<T>(&self, note: impl FnOnce(&mut Misses)) -> Result<T, Fail> {
+        note(self.misses.borrow_mut().get_or_insert_with(Default::default));
         Err(Fail::Pending)
     }
 
     fn any_record(&self, kind: RecordKind, code: &str) -> Result<Option<AnyRecord>, Fail> {
         match self.fetched.records[kind as usize].get(code) {
             Some(found) => Ok(found.clone()),
-            None => self.miss(Miss::Record(kind, code.into())),
+            None => self.miss(|m| ask(&mut m.records[kind as usize], code)),
         }
     }
 
@@ -211,7 +205,7 @@ impl<'r> Ctx<'r> {
         let folded = fold(text);
         match self.fetched.lookups[kind as usize].get(folded.as_str()) {
             Some(code) => Ok(code.clone()),
-            None => self.miss(Miss::Lookup(kind, folded.into())),
+            None => self.miss(|m| ask(&mut m.lookups[kind as usize], &folded)),
         }
     }
 
@@ -239,7 +233,7 @@ impl<'r> Ctx<'r> {
     pub fn links(&self, index: Index, from: &str) -> Result<Arc<Vec<Link>>, Fail> {
         match self.fetched.links[index as usize].get(from) {
             Some(links) => Ok(links.clone()),
-            None => self.miss(Miss::Links(index, from.into())),
+            None => self.miss(|m| ask(&mut m.links[index as usize], from)),
         }
     }
 
@@ -247,7 +241,11 @@ impl<'r> Ctx<'r> {
     pub fn window(&self, index: Index, from: &str, window: &LinkWindow) -> Result<Arc<LinkPage>, Fail> {
         match self.fetched.window(index, from, window) {
             Some(page) => Ok(page.clone()),
-            None => self.miss(Miss::Window(index, from.into(), window.clone())),
+            None => self.miss(|m| {
+                if !m.windows.iter().any(|(i, f, w)| *i == index && &**f == from && w == window) {
+                    m.windows.push((index, from.into(), window.clone()));
+                }
+            }),
         }
     }
 
@@ -255,7 +253,7 @@ impl<'r> Ctx<'r> {
     pub fn count(&self, index: Index, from: &str) -> Result<usize, Fail> {
         match self.fetched.counts[index as usize].get(from) {
             Some(n) => Ok(*n),
-            None => self.miss(Miss::Count(index, from.into())),
+            None => self.miss(|m| ask(&mut m.counts[index as usize], from)),
         }
     }
 

@@ -42,7 +42,8 @@ pub enum Index {
 }
 
 impl Index {
-    pub const ALL: [Index; 12] = [
+    pub const COUNT: usize = 12;
+    pub const ALL: [Index; Index::COUNT] = [
         Index::ProjectsByParticipant,
         Index::ProjectsByArea,
         Index::ProjectsByObjective,

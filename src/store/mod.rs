@@ -9,6 +9,7 @@
 mod build;
 pub mod codec;
 pub mod facets;
+mod kept;
 pub mod keys;
 pub mod search;
 mod window;
@@ -128,6 +129,8 @@ pub struct StoreConfig {
     pub data_dir: PathBuf,
     pub fixtures_dir: PathBuf,
     pub cache_bytes: u64,
+    /// What is kept decoded between requests ([`kept`]).
+    pub record_cache_bytes: u64,
 }
 
 pub struct Store {
@@ -138,6 +141,8 @@ pub struct Store {
     /// Keys fetched by those calls.
     keys_read: AtomicU64,
     projects: ProjectFacets,
+    /// What is kept decoded between requests.
+    kept: kept::Kept,
     /// The search vocabulary, read on the first search (see `search`).
     vocabulary: std::sync::OnceLock<Vec<(String, usize)>>,
     _lock: File,
@@ -196,6 +201,7 @@ impl Store {
             reads: AtomicU64::new(0),
             keys_read: AtomicU64::new(0),
             projects,
+            kept: kept::Kept::new(config.record_cache_bytes),
             vocabulary: std::sync::OnceLock::new(),
             _lock: lock,
         })
@@ -262,13 +268,32 @@ impl Store {
     }
 
     /// Fetches many records in one call, shared: one entry per code, `None` for an unknown one.
+    /// Records kept decoded are not read again.
     pub fn get_arcs<T: Stored>(&self, codes: &[&str]) -> Result<Vec<Option<std::sync::Arc<T>>>, StoreError> {
-        self.count_read(codes.len());
         let tree = self.tree(T::TREE)?;
-        codes
+        let mut read = 0;
+        let found = codes
             .iter()
-            .map(|code| Ok(tree.get(code.as_bytes())?.map(|bytes| codec::decode(&bytes)).transpose()?.map(std::sync::Arc::new)))
-            .collect()
+            .map(|code| {
+                if let Some(kept) = self.kept.record(T::KIND, code) {
+                    return Ok(kept.downcast::<T>().ok());
+                }
+                read += 1;
+                let Some(bytes) = tree.get(code.as_bytes())? else { return Ok(None) };
+                let record = std::sync::Arc::new(codec::decode::<T>(&bytes)?);
+                self.kept.keep_record(T::KIND, code, record.clone(), bytes.len());
+                Ok(Some(record))
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        if read > 0 {
+            self.count_read(read);
+        }
+        Ok(found)
+    }
+
+    /// Entries and bytes kept decoded, for metrics.
+    pub fn record_cache_usage(&self) -> (usize, u64) {
+        self.kept.usage()
     }
 
     /// Every record of one type, in code order.
@@ -279,11 +304,15 @@ impl Store {
     }
 
     /// The links of many records through one index, in one call.
-    pub fn links_many(&self, index: Index, froms: &[String]) -> Result<HashMap<String, Vec<Link>>, StoreError> {
+    pub fn links_many(&self, index: Index, froms: &[String]) -> Result<HashMap<String, std::sync::Arc<Vec<Link>>>, StoreError> {
         let tree = self.tree(index.tree_name())?;
         let mut found = HashMap::with_capacity(froms.len());
         let mut keys = 0;
         for from in froms {
+            if let Some(kept) = self.kept.links(index, from) {
+                found.insert(from.clone(), kept);
+                continue;
+            }
             let mut links = Vec::new();
             for entry in tree.scan_prefix(keys::link_prefix(from)) {
                 let (key, value) = entry?;
@@ -291,43 +320,63 @@ impl Store {
                 links.push(Link { to, meta: codec::decode(&value)? });
             }
             keys += links.len().max(1);
+            let links = std::sync::Arc::new(links);
+            self.kept.keep_links(index, from, links.clone());
             found.insert(from.clone(), links);
         }
-        self.count_read(keys);
+        if keys > 0 {
+            self.count_read(keys);
+        }
         Ok(found)
     }
 
     /// One window of the links of each of `froms` through one index, in one call: a page's worth
     /// of keys each, however many links a record has.
-    pub fn link_windows(&self, index: Index, asks: &[(String, LinkWindow)]) -> Result<Vec<LinkPage>, StoreError> {
+    pub fn link_windows(&self, index: Index, asks: &[(String, LinkWindow)]) -> Result<Vec<std::sync::Arc<LinkPage>>, StoreError> {
         let tree = self.tree(index.tree_name())?;
         let mut keys = 0;
         let pages = asks
             .iter()
             .map(|(from, window)| {
+                if let Some(kept) = self.kept.window(index, from, window) {
+                    return Ok(kept);
+                }
                 let (page, read) = window::read(&tree, from, window)?;
                 keys += read;
+                let page = std::sync::Arc::new(page);
+                self.kept.keep_window(index, from, window, page.clone());
                 Ok(page)
             })
             .collect::<Result<Vec<_>, StoreError>>()?;
-        self.count_read(keys);
+        if keys > 0 {
+            self.count_read(keys);
+        }
         Ok(pages)
     }
 
     /// How many links each of `froms` has through one index, in one call (0 for none).
     pub fn link_counts(&self, index: Index, froms: &[String]) -> Result<HashMap<String, usize>, StoreError> {
-        self.count_read(froms.len());
         let tree = self.tree(keys::trees::LINK_COUNTS)?;
-        froms
+        let mut read = 0;
+        let counts = froms
             .iter()
             .map(|from| {
+                if let Some(kept) = self.kept.count(index, from) {
+                    return Ok((from.clone(), kept));
+                }
+                read += 1;
                 let count = match tree.get(keys::link_key(index.tree_name(), from))? {
                     Some(bytes) => codec::decode::<u64>(&bytes)? as usize,
                     None => 0,
                 };
+                self.kept.keep_count(index, from, count);
                 Ok((from.clone(), count))
             })
-            .collect()
+            .collect();
+        if read > 0 {
+            self.count_read(read);
+        }
+        counts
     }
 
     /// [`Store::lookup`] for many already folded texts in one call.

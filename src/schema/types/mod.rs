@@ -72,7 +72,13 @@ pub fn all() -> Vec<TypeDef> {
 /// A participant code's nation or organisation: they share one code space (the fixture
 /// validation forbids clashes), so both are asked for in the same round.
 pub fn participant(cx: &Ctx<'_>, code: &str) -> Result<Option<Obj>, Fail> {
-    let nation = cx.record_obj(RecordKind::Nation, code);
-    let organisation = cx.record_obj(RecordKind::Organisation, code);
-    Ok(nation?.or(organisation?))
+    match cx.record_obj(RecordKind::Nation, code) {
+        Ok(Some(nation)) => Ok(Some(nation)),
+        Ok(None) => cx.record_obj(RecordKind::Organisation, code),
+        Err(pending) => {
+            // Not read yet: ask for the organisation in the same round.
+            let _ = cx.record_obj(RecordKind::Organisation, code);
+            Err(pending)
+        }
+    }
 }
