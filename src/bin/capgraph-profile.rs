@@ -2,6 +2,8 @@
 //! per answer: the engine alone, for `perf record` and for comparing changes to it.
 //!
 //!     cargo run --release --bin capgraph-profile -- bench/queries/whole_graph.graphql 500 [fixtures]
+//!
+//! The store is built in a temporary directory, or kept in `CAPGRAPH_DATA_DIR` when it is set.
 
 use std::time::Instant;
 
@@ -19,17 +21,26 @@ fn main() -> anyhow::Result<()> {
         Ok(json) => async_graphql::Variables::from_json(serde_json::from_str(&json)?),
         Err(_) => async_graphql::Variables::default(),
     };
-    let data = tempfile_dir()?;
+    let kept = std::env::var_os("CAPGRAPH_DATA_DIR").map(std::path::PathBuf::from);
+    let data = match &kept {
+        Some(dir) => dir.clone(),
+        None => tempfile_dir()?,
+    };
     let serve =
         capgraph::config::ServeArgs { data_dir: data.clone(), response_cache_mb: 0, max_complexity: 100_000_000, ..Default::default() };
     let state = capgraph::open(&serve, fixtures.into())?;
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     runtime.block_on(async {
         let engine = &state.engine;
-        let mut answer = |_| async {
+        let answer = |_| async {
             let prepared = engine.prepare(&query, None, variables.clone()).await;
             engine.run(vec![prepared], None).await.remove(0).json.len()
         };
+        let prepared = engine.prepare(&query, None, variables.clone()).await;
+        let first = engine.run(vec![prepared], None).await.remove(0).json;
+        if first.starts_with(b"{\"errors\"") {
+            eprintln!("the answer has errors: {}", String::from_utf8_lossy(&first));
+        }
         for i in 0..20 {
             answer(i).await;
         }
@@ -41,7 +52,9 @@ fn main() -> anyhow::Result<()> {
         let each = started.elapsed().as_secs_f64() * 1000.0 / runs.max(1) as f64;
         println!("{query_path}: {runs} answers of {bytes} bytes, {each:.3} ms each");
     });
-    let _ = std::fs::remove_dir_all(data);
+    if kept.is_none() {
+        let _ = std::fs::remove_dir_all(data);
+    }
     Ok(())
 }
 

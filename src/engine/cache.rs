@@ -99,7 +99,12 @@ impl ResponseCache {
 
     /// The key of a plan's answer under the coerced `variables`.
     pub fn key(fingerprint: &[u8; 32], variables: &Variables) -> Arc<str> {
-        let mut key: String = fingerprint.iter().map(|b| format!("{b:02x}")).collect();
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut key = String::with_capacity(66);
+        for b in fingerprint {
+            key.push(HEX[(b >> 4) as usize] as char);
+            key.push(HEX[(b & 0xf) as usize] as char);
+        }
         key.push('\u{0}');
         canonical_json(&Value::Object(variables.iter().map(|(k, v)| (k.clone(), v.clone())).collect()), &mut key);
         key.into()

@@ -16,14 +16,15 @@
 //! connection. A selection on an interface or union costs what its costliest type selects.
 //! Introspection fields count 1 each (their size is the schema's, which is fixed).
 
-use async_graphql::{ErrorExtensionValues, Pos, ServerError, Value};
+use async_graphql::{ErrorExtensionValues, Pos, ServerError, Value, Variables};
+use async_graphql_value::Value as AstValue;
 
 use super::QueryLimits;
 use super::{
-    plan::{FieldKind, Plan, SelId},
+    plan::{FieldKind, FieldPlan, Plan, SelId},
     types::{strip_non_null, PTy, TypeInfo},
 };
-use crate::{errors as codes, schema::args::Args};
+use crate::errors as codes;
 
 /// Brackets may nest at most this deep whatever the configured depth: the parser recurses on them.
 pub const PARSER_NESTING_CEILING: usize = 128;
@@ -176,37 +177,48 @@ pub fn check_plan(limits: &QueryLimits, plan: &Plan) -> Result<(), LimitError> {
     Ok(())
 }
 
-/// The complexity of the plan's selections under the request's arguments (`args[field]`) and
-/// conditions.
-pub fn complexity(limits: &QueryLimits, plan: &Plan, types: &TypeInfo, args: &[Args], conditions: &[bool]) -> u64 {
-    fn sel(limits: &QueryLimits, plan: &Plan, types: &TypeInfo, args: &[Args], conditions: &[bool], id: SelId) -> u64 {
+/// The complexity of the plan's selections under the request's variables and conditions.
+pub fn complexity(limits: &QueryLimits, plan: &Plan, types: &TypeInfo, variables: &Variables, conditions: &[bool]) -> u64 {
+    fn sel(limits: &QueryLimits, plan: &Plan, types: &TypeInfo, variables: &Variables, conditions: &[bool], id: SelId) -> u64 {
         let connection = types.entry(plan.sel(id).parent).connection;
         plan.sel(id)
             .by_type
             .iter()
             .map(|(_, range, _)| {
                 plan.selected(range.clone(), conditions)
-                    .map(|(_, entry, field)| {
-                        let f = entry.field;
-                        let children = field.sub.map_or(0, |s| sel(limits, plan, types, args, conditions, s));
-                        factor(limits, field, &args[f as usize], connection).saturating_mul(children).saturating_add(1)
+                    .map(|(_, _, field)| {
+                        let children = field.sub.map_or(0, |s| sel(limits, plan, types, variables, conditions, s));
+                        factor(limits, field, variables, connection).saturating_mul(children).saturating_add(1)
                     })
                     .fold(0u64, u64::saturating_add)
             })
             .max()
             .unwrap_or(0)
     }
-    sel(limits, plan, types, args, conditions, plan.root)
+    sel(limits, plan, types, variables, conditions, plan.root)
+}
+
+/// An argument's value as written, its variable's value when it is one.
+fn argument<'a>(field: &'a FieldPlan, name: &str, variables: &'a Variables) -> Option<std::borrow::Cow<'a, Value>> {
+    let (_, value) = field.arguments.iter().find(|(n, _)| n.node == name)?;
+    match &value.node {
+        AstValue::Variable(variable) => variables.get(variable).map(std::borrow::Cow::Borrowed),
+        literal => literal.clone().into_const().map(std::borrow::Cow::Owned),
+    }
 }
 
 /// How many times a field's selection is resolved.
-fn factor(limits: &QueryLimits, field: &super::plan::FieldPlan, args: &Args, in_connection: bool) -> u64 {
+fn factor(limits: &QueryLimits, field: &FieldPlan, variables: &Variables, in_connection: bool) -> u64 {
     if !matches!(field.kind, FieldKind::Def(..)) {
         return 1;
     }
     let page = limits.page;
+    let int = |name: &str| match argument(field, name, variables).as_deref() {
+        Some(Value::Number(n)) => n.as_i64(),
+        _ => None,
+    };
     if field.paged {
-        let given = [args.int("first"), args.int("last")].into_iter().flatten().max();
+        let given = [int("first"), int("last")].into_iter().flatten().max();
         let size = given.or(field.default_first).unwrap_or(page.default as i64);
         return size.clamp(1, page.max.max(1) as i64) as u64;
     }
@@ -214,15 +226,28 @@ fn factor(limits: &QueryLimits, field: &super::plan::FieldPlan, args: &Args, in_
         if in_connection {
             return 1;
         }
-        let longest = args.values().filter_map(|v| if let Value::List(items) = v { Some(items.len() as u64) } else { None }).max();
+        let longest = field
+            .arguments
+            .iter()
+            .filter_map(|(name, _)| match argument(field, &name.node, variables).as_deref() {
+                Some(Value::List(items)) => Some(items.len() as u64),
+                _ => None,
+            })
+            .max();
         return longest.unwrap_or(limits.list_size as u64).max(1);
     }
     1
 }
 
 /// Step 2 with the variables: complexity.
-pub fn check_complexity(limits: &QueryLimits, plan: &Plan, types: &TypeInfo, args: &[Args], conditions: &[bool]) -> Result<(), LimitError> {
-    let cost = complexity(limits, plan, types, args, conditions);
+pub fn check_complexity(
+    limits: &QueryLimits,
+    plan: &Plan,
+    types: &TypeInfo,
+    variables: &Variables,
+    conditions: &[bool],
+) -> Result<(), LimitError> {
+    let cost = complexity(limits, plan, types, variables, conditions);
     if cost > limits.complexity as u64 {
         let message = format!(
             "the query's complexity is {cost}; at most {} is allowed (lists count once per item: ask for smaller pages with `first`/`last`)",

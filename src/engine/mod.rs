@@ -126,7 +126,6 @@ struct Ready {
     compiled: Arc<Compiled>,
     variables: Variables,
     conditions: Vec<bool>,
-    args: Vec<Args>,
     key: Arc<str>,
 }
 
@@ -289,23 +288,11 @@ impl Engine {
         };
         let conditions: Vec<bool> =
             plan.condition_variables.iter().map(|name| matches!(variables.get(name), Some(Value::Boolean(true)))).collect();
-        let registry = schema::registry();
-        let args: Vec<Args> = plan
-            .fields
-            .iter()
-            .map(|f| match f.kind {
-                plan::FieldKind::Def(obj, index) => match registry.object(obj) {
-                    Some(object) => schema::args::bind(registry, &object.fields[index].args, &f.arguments, &variables),
-                    None => Args::default(),
-                },
-                _ => Args::default(),
-            })
-            .collect();
-        if let Err(LimitError(error)) = limits::check_complexity(&self.limits, plan, &self.types, &args, &conditions) {
+        if let Err(LimitError(error)) = limits::check_complexity(&self.limits, plan, &self.types, &variables, &conditions) {
             return refused(vec![error], operation_type);
         }
         let key = ResponseCache::key(&plan.fingerprint, &variables);
-        let ready = Ready { document, compiled: compiled.clone(), variables, conditions, args, key };
+        let ready = Ready { document, compiled: compiled.clone(), variables, conditions, key };
         Prepared { operation_name: operation_name.map(str::to_owned), operation_type, state: State::Ready(Box::new(ready)) }
     }
 
@@ -341,6 +328,16 @@ impl Engine {
             State::Ready(ready) => ready,
         };
         let plan = ready.plan();
+        // Bound now, not when prepared: a cached answer needs none of it.
+        let registry = schema::registry();
+        let args: Vec<Args> = plan
+            .fields
+            .iter()
+            .map(|f| match f.def {
+                Some(def) => schema::args::bind(registry, &def.args, &f.arguments, &ready.variables),
+                None => Args::default(),
+            })
+            .collect();
         let introspection = match plan.introspection {
             Some(_) => Some(self.introspect(&ready, prepared.operation_name.as_deref()).await),
             None => None,
@@ -351,7 +348,7 @@ impl Engine {
             store: &self.store,
             page: self.limits.page,
             conditions: &ready.conditions,
-            args: &ready.args,
+            args: &args,
             introspection: introspection.as_ref(),
         });
         let mut errors = written.errors;

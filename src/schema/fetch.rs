@@ -82,7 +82,7 @@ impl Fetched {
         for (kind, texts) in RecordKind::ALL.iter().zip(misses.lookups) {
             let texts: Vec<Box<str>> = texts.into_iter().filter(|t| !self.lookups[*kind as usize].contains_key(t)).collect();
             if !texts.is_empty() {
-                let found = store.lookup_many(kind.type_name(), &texts.iter().map(|t| &**t).collect::<Vec<_>>())?;
+                let found = store.lookup_many(*kind, &texts.iter().map(|t| &**t).collect::<Vec<_>>())?;
                 self.lookups[*kind as usize].extend(texts.into_iter().zip(found.into_iter().map(|c| c.map(String::into_boxed_str))));
             }
         }
@@ -210,15 +210,13 @@ impl<'r> Ctx<'r> {
     }
 
     /// A record by code, or by name, acronym or alias in any case and with or without
-    /// diacritics (`TUR`, `Türkiye`, `turkiye`, `Turkey`). Both are asked for in the same round.
+    /// diacritics (`TUR`, `Türkiye`, `turkiye`, `Turkey`): the name is looked up only when no
+    /// record has the text as its code.
     pub fn find(&self, kind: RecordKind, text: &str) -> Result<Option<Obj>, Fail> {
-        let by_code = self.record_obj(kind, text);
-        if let Ok(Some(found)) = by_code {
+        if let Some(found) = self.record_obj(kind, text)? {
             return Ok(Some(found));
         }
-        let named = self.lookup(kind, text);
-        by_code?;
-        match named? {
+        match self.lookup(kind, text)? {
             Some(code) => self.record_obj(kind, &code),
             None => Ok(None),
         }

@@ -5,10 +5,10 @@
 
 use serde::{de::DeserializeOwned, Serialize};
 
-use super::StoreError;
+use super::{search::Field, StoreError};
 
 /// Changes whenever the encoding or the shape of a stored record or key changes.
-pub const FORMAT_VERSION: &str = "capgraph-store/6 bincode-2-standard";
+pub const FORMAT_VERSION: &str = "capgraph-store/8 bincode-2-standard";
 
 fn config() -> bincode::config::Configuration {
     bincode::config::standard()
@@ -26,6 +26,29 @@ pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, StoreError> {
     Ok(value)
 }
 
+/// A search posting list: record numbers and fields, five bytes each (little-endian number, then
+/// the field's index). Lists run to tens of thousands of entries at scale, decoded on every
+/// search: a fixed layout decodes several times faster than bincode's.
+pub fn encode_postings(postings: &[(u32, Field)]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(postings.len() * 5);
+    for (number, field) in postings {
+        out.extend_from_slice(&number.to_le_bytes());
+        out.push(field.index());
+    }
+    out
+}
+
+/// The postings of an encoded list, read in place; the list's layout is checked first.
+pub fn postings(bytes: &[u8]) -> Result<impl Iterator<Item = (u32, Field)> + '_, StoreError> {
+    if bytes.len() % 5 != 0 || bytes.chunks_exact(5).any(|chunk| Field::from_index(chunk[4]).is_none()) {
+        return Err(StoreError::Decode(format!("a posting list of {} bytes is not one", bytes.len())));
+    }
+    Ok(bytes.chunks_exact(5).map(|chunk| {
+        let number = u32::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]);
+        (number, Field::from_index(chunk[4]).unwrap_or(Field::Purpose))
+    }))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -40,6 +63,14 @@ mod tests {
         assert_eq!(decode::<Money>(&encode(&money).unwrap()).unwrap(), money);
         let date: PartialDate = "2024-10".parse().unwrap();
         assert_eq!(decode::<PartialDate>(&encode(&date).unwrap()).unwrap(), date);
+    }
+
+    #[test]
+    fn postings_round_trip() {
+        let postings = vec![(0, Field::Code), (7, Field::Purpose), (u32::MAX, Field::Note)];
+        assert_eq!(super::postings(&encode_postings(&postings)).unwrap().collect::<Vec<_>>(), postings);
+        assert!(super::postings(&[1, 2, 3]).is_err());
+        assert!(super::postings(&[1, 2, 3, 4, 200]).is_err());
     }
 
     #[test]

@@ -14,6 +14,7 @@ use crate::model::RecordKind;
 #[derive(Clone, PartialEq, Eq, Hash)]
 enum Key {
     Record(RecordKind, Box<str>),
+    Lookup(RecordKind, Box<str>),
     Links(Index, Box<str>),
     Window(Index, Box<str>, LinkWindow),
     Count(Index, Box<str>),
@@ -24,6 +25,7 @@ enum Key {
 #[derive(Hash)]
 enum Borrowed<'a> {
     Record(RecordKind, &'a str),
+    Lookup(RecordKind, &'a str),
     Links(Index, &'a str),
     Window(Index, &'a str, &'a LinkWindow),
     Count(Index, &'a str),
@@ -32,7 +34,7 @@ enum Borrowed<'a> {
 impl Equivalent<Key> for Borrowed<'_> {
     fn equivalent(&self, key: &Key) -> bool {
         match (self, key) {
-            (Borrowed::Record(a, b), Key::Record(c, d)) => a == c && *b == &**d,
+            (Borrowed::Record(a, b), Key::Record(c, d)) | (Borrowed::Lookup(a, b), Key::Lookup(c, d)) => a == c && *b == &**d,
             (Borrowed::Links(a, b), Key::Links(c, d)) | (Borrowed::Count(a, b), Key::Count(c, d)) => a == c && *b == &**d,
             (Borrowed::Window(a, b, w), Key::Window(c, d, v)) => a == c && *b == &**d && *w == v,
             _ => false,
@@ -42,7 +44,10 @@ impl Equivalent<Key> for Borrowed<'_> {
 
 #[derive(Clone)]
 enum Value {
-    Record(AnyRecord),
+    /// A record, or none with that code.
+    Record(Option<AnyRecord>),
+    /// The code a folded name finds, if any.
+    Lookup(Option<Box<str>>),
     Links(Arc<Vec<Link>>),
     Window(Arc<LinkPage>),
     Count(usize),
@@ -84,16 +89,30 @@ impl Kept {
         }
     }
 
-    pub fn record(&self, kind: RecordKind, code: &str) -> Option<AnyRecord> {
+    /// A record kept (`Some(None)`: known to be absent).
+    pub fn record(&self, kind: RecordKind, code: &str) -> Option<Option<AnyRecord>> {
         match self.get(Borrowed::Record(kind, code))? {
             Value::Record(record) => Some(record),
             _ => None,
         }
     }
 
-    /// Keeps a record decoded from `encoded` bytes (its decoded size is about the same).
-    pub fn keep_record(&self, kind: RecordKind, code: &str, record: AnyRecord, encoded: usize) {
+    /// Keeps a record decoded from `encoded` bytes (its decoded size is about the same), or that
+    /// there is none (participant codes are tried as nations and as organisations).
+    pub fn keep_record(&self, kind: RecordKind, code: &str, record: Option<AnyRecord>, encoded: usize) {
         self.insert(Key::Record(kind, code.into()), Value::Record(record), encoded);
+    }
+
+    pub fn lookup(&self, kind: RecordKind, folded: &str) -> Option<Option<Box<str>>> {
+        match self.get(Borrowed::Lookup(kind, folded))? {
+            Value::Lookup(code) => Some(code),
+            _ => None,
+        }
+    }
+
+    pub fn keep_lookup(&self, kind: RecordKind, folded: &str, code: Option<Box<str>>) {
+        let weight = code.as_ref().map_or(0, |c| c.len());
+        self.insert(Key::Lookup(kind, folded.into()), Value::Lookup(code), weight);
     }
 
     pub fn links(&self, index: Index, from: &str) -> Option<Arc<Vec<Link>>> {
@@ -142,7 +161,7 @@ impl Kept {
 
 fn key_weight(key: &Key) -> usize {
     match key {
-        Key::Record(_, code) | Key::Links(_, code) | Key::Count(_, code) => code.len(),
+        Key::Record(_, code) | Key::Lookup(_, code) | Key::Links(_, code) | Key::Count(_, code) => code.len(),
         Key::Window(_, code, window) => {
             code.len() + window.after.as_ref().map_or(0, String::len) + window.before.as_ref().map_or(0, String::len)
         }
@@ -162,6 +181,7 @@ mod tests {
         let window = LinkWindow { after: Some("a".into()), before: None, take: Take::First(3) };
         let pairs = [
             (Key::Record(RecordKind::Nation, "DEU".into()), Borrowed::Record(RecordKind::Nation, "DEU")),
+            (Key::Lookup(RecordKind::Nation, "turkiye".into()), Borrowed::Lookup(RecordKind::Nation, "turkiye")),
             (Key::Links(Index::ProjectsByArea, "x".into()), Borrowed::Links(Index::ProjectsByArea, "x")),
             (
                 Key::Window(Index::ProjectsByParticipant, "DEU".into(), window.clone()),
@@ -175,9 +195,11 @@ mod tests {
         }
         assert!(!Borrowed::Count(Index::ProjectsByArea, "DEU").equivalent(&pairs[3].0));
         let kept = Kept::new(1 << 20);
-        kept.keep_record(RecordKind::Nation, "DEU", Arc::new(7u32), 10);
-        assert!(kept.record(RecordKind::Nation, "DEU").is_some());
-        assert!(kept.record(RecordKind::Organisation, "DEU").is_none());
+        kept.keep_record(RecordKind::Nation, "DEU", Some(Arc::new(7u32)), 10);
+        kept.keep_record(RecordKind::Organisation, "DEU", None, 0);
+        assert!(matches!(kept.record(RecordKind::Nation, "DEU"), Some(Some(_))));
+        assert!(matches!(kept.record(RecordKind::Organisation, "DEU"), Some(None)));
+        assert!(kept.record(RecordKind::Project, "DEU").is_none());
         kept.keep_count(Index::ProjectsByParticipant, "DEU", 13);
         assert_eq!(kept.count(Index::ProjectsByParticipant, "DEU"), Some(13));
         assert!(Kept::new(0).record(RecordKind::Nation, "DEU").is_none());

@@ -144,7 +144,7 @@ pub struct Store {
     /// What is kept decoded between requests.
     kept: kept::Kept,
     /// The search vocabulary, read on the first search (see `search`).
-    vocabulary: std::sync::OnceLock<Vec<(String, usize)>>,
+    vocabulary: std::sync::OnceLock<search::Vocabulary>,
     _lock: File,
 }
 
@@ -276,12 +276,15 @@ impl Store {
             .iter()
             .map(|code| {
                 if let Some(kept) = self.kept.record(T::KIND, code) {
-                    return Ok(kept.downcast::<T>().ok());
+                    return Ok(kept.and_then(|r| r.downcast::<T>().ok()));
                 }
                 read += 1;
-                let Some(bytes) = tree.get(code.as_bytes())? else { return Ok(None) };
+                let Some(bytes) = tree.get(code.as_bytes())? else {
+                    self.kept.keep_record(T::KIND, code, None, 0);
+                    return Ok(None);
+                };
                 let record = std::sync::Arc::new(codec::decode::<T>(&bytes)?);
-                self.kept.keep_record(T::KIND, code, record.clone(), bytes.len());
+                self.kept.keep_record(T::KIND, code, Some(record.clone()), bytes.len());
                 Ok(Some(record))
             })
             .collect::<Result<Vec<_>, StoreError>>()?;
@@ -380,16 +383,27 @@ impl Store {
     }
 
     /// [`Store::lookup`] for many already folded texts in one call.
-    pub fn lookup_many(&self, type_name: &str, folded: &[&str]) -> Result<Vec<Option<String>>, StoreError> {
-        self.count_read(folded.len());
+    pub fn lookup_many(&self, kind: RecordKind, folded: &[&str]) -> Result<Vec<Option<String>>, StoreError> {
         let tree = self.tree(keys::trees::LOOKUP)?;
-        folded
+        let mut read = 0;
+        let found = folded
             .iter()
             .map(|text| {
-                let found = tree.get(keys::lookup_key(type_name, text))?;
-                found.map(|bytes| String::from_utf8(bytes.to_vec()).map_err(|e| StoreError::Decode(e.to_string()))).transpose()
+                if let Some(kept) = self.kept.lookup(kind, text) {
+                    return Ok(kept.map(String::from));
+                }
+                read += 1;
+                let found = tree.get(keys::lookup_key(kind.type_name(), text))?;
+                let code =
+                    found.map(|bytes| String::from_utf8(bytes.to_vec()).map_err(|e| StoreError::Decode(e.to_string()))).transpose()?;
+                self.kept.keep_lookup(kind, text, code.as_deref().map(Box::from));
+                Ok(code)
             })
-            .collect()
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        if read > 0 {
+            self.count_read(read);
+        }
+        Ok(found)
     }
 
     /// The code of the record of `type_name` whose code, name, acronym or alias folds to `text`.

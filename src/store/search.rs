@@ -4,13 +4,11 @@
 //! `search/vocab` holds each word once with no value, so that misspelt words can be matched by
 //! edit distance against the vocabulary without reading any postings.
 
-use std::collections::HashMap;
-
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
-use super::{codec, keys, Store, StoreError};
+use super::{codec, Store, StoreError};
 use crate::model::{
     self,
     text::{edit_distance_within, fold, words},
@@ -35,6 +33,26 @@ pub enum Field {
 }
 
 impl Field {
+    const ALL: [Field; 9] = [
+        Field::Code,
+        Field::Acronym,
+        Field::Name,
+        Field::Alias,
+        Field::Title,
+        Field::Purpose,
+        Field::Description,
+        Field::Statement,
+        Field::Note,
+    ];
+
+    pub fn index(self) -> u8 {
+        self as u8
+    }
+
+    pub fn from_index(index: u8) -> Option<Field> {
+        Field::ALL.get(index as usize).copied()
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Field::Code => "code",
@@ -129,12 +147,18 @@ impl Searchable for model::Source {
     }
 }
 
-/// One occurrence of a word: the record (`Type:code`) and the field.
-type Posting = (String, Field);
+/// One occurrence of a word: the record's number (see [`TARGETS`]) and the field.
+type Posting = (u32, Field);
+
+/// `record number (4 bytes, big-endian)` → `Type:code`. Numbers follow `Type:code` order, so
+/// ordering hits by number orders them by type and code.
+pub const TARGETS: &str = "search/targets";
+/// `Type:code` → record number, for the records a whole text names.
+pub const NUMBERS: &str = "search/numbers";
 
 /// The postings of every word, gathered in memory while the store is built.
 #[derive(Default)]
-pub(super) struct Postings(BTreeMap<String, Vec<Posting>>);
+pub(super) struct Postings(BTreeMap<String, Vec<(String, Field)>>);
 
 impl Postings {
     pub(super) fn add<T: Searchable>(&mut self, record: &T) {
@@ -152,15 +176,45 @@ impl Postings {
     }
 
     pub(super) fn write(self, db: &sled::Db) -> Result<(), StoreError> {
+        let mut targets: Vec<&str> = self.0.values().flatten().map(|(t, _)| t.as_str()).collect();
+        targets.sort_unstable();
+        targets.dedup();
+        let number: HashMap<&str, u32> = targets.iter().enumerate().map(|(i, t)| (*t, i as u32)).collect();
+        let (mut by_number, mut numbers) = (sled::Batch::default(), sled::Batch::default());
+        for (i, target) in targets.iter().enumerate() {
+            by_number.insert(&(i as u32).to_be_bytes(), target.as_bytes());
+            numbers.insert(target.as_bytes(), &(i as u32).to_be_bytes());
+        }
         let (mut terms, mut vocab) = (sled::Batch::default(), sled::Batch::default());
-        for (word, postings) in self.0 {
-            terms.insert(word.as_bytes(), codec::encode(&postings)?);
+        for (word, postings) in &self.0 {
+            let mut postings: Vec<Posting> = postings.iter().map(|(t, f)| (number[t.as_str()], *f)).collect();
+            postings.sort_unstable_by_key(|(n, _)| *n);
+            terms.insert(word.as_bytes(), codec::encode_postings(&postings));
             vocab.insert(word.as_bytes(), &[]);
         }
         db.open_tree(TERMS)?.apply_batch(terms)?;
         db.open_tree(VOCAB)?.apply_batch(vocab)?;
+        db.open_tree(TARGETS)?.apply_batch(by_number)?;
+        db.open_tree(NUMBERS)?.apply_batch(numbers)?;
         Ok(())
     }
+}
+
+/// What a search works in: for each record number, the generation that last made it a
+/// candidate and its candidate slot; the candidates; each one's best (score, field) per query
+/// word. Kept by the thread for its next search, so a wide search neither clears tables nor
+/// faults in fresh pages.
+#[derive(Default)]
+struct Scratch {
+    generation: u32,
+    stamps: Vec<u32>,
+    slots: Vec<u32>,
+    candidates: Vec<u32>,
+    best: Vec<Option<(f64, Field)>>,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = Default::default();
 }
 
 /// One ranked search result.
@@ -173,30 +227,67 @@ pub struct Hit {
     pub field: Field,
 }
 
-/// How well a vocabulary word matches a query word: exact, prefix, or within a small edit distance.
-/// Both come with their lengths in characters (the vocabulary's are counted once).
-fn closeness((query, query_chars): (&str, usize), (word, word_chars): (&str, usize)) -> Option<f64> {
-    if word == query {
-        return Some(1.0);
-    }
-    if query_chars >= 3 && word.starts_with(query) {
-        return Some(0.7);
-    }
-    let allowed = match query_chars {
+/// How many edits a misspelling of a word of `chars` characters may make.
+fn allowed_edits(chars: usize) -> usize {
+    match chars {
         0..=3 => 0,
         4..=7 => 1,
         _ => 2,
-    };
-    (allowed > 0 && query_chars.abs_diff(word_chars) <= allowed && edit_distance_within(query, word, allowed) <= allowed).then_some(0.5)
+    }
+}
+
+/// Words longer than this share the last length bucket.
+const MAX_LENGTH: usize = 40;
+
+/// The indexed words in order, and by length in characters their letters and positions (a
+/// misspelling is compared only with words of about its length, and first by letters, in a
+/// compact array).
+pub struct Vocabulary {
+    words: Vec<Word>,
+    by_length: Vec<Vec<(u64, u32)>>,
+}
+
+/// A vocabulary word, with what matching a misspelt word against it needs first.
+pub struct Word {
+    text: String,
+    chars: usize,
+    /// Which of the letters a–z and digits it holds (bit per character class).
+    letters: u64,
+}
+
+fn letters(text: &str) -> u64 {
+    text.chars().fold(0, |mask, c| {
+        let bit = match c {
+            'a'..='z' => c as u32 - 'a' as u32,
+            '0'..='9' => 26 + c as u32 - '0' as u32,
+            _ => 36 + (c as u32 % 28),
+        };
+        mask | 1 << bit
+    })
+}
+
+/// Does a vocabulary word that neither is nor begins with the query word match it as a
+/// misspelling (within an edit distance that grows with the word's length)? The query word
+/// comes with its length in characters and its letters.
+fn misspelt((query, query_chars, query_letters): (&str, usize, u64), word: &Word) -> Option<f64> {
+    let allowed = allowed_edits(query_chars);
+    if allowed == 0 || query_chars.abs_diff(word.chars) > allowed {
+        return None;
+    }
+    // Each letter of the word that the query lacks costs an edit at least.
+    if (word.letters & !query_letters).count_ones() as usize > allowed {
+        return None;
+    }
+    (edit_distance_within(query, &word.text, allowed) <= allowed).then_some(0.5)
 }
 
 impl Store {
-    /// Every indexed word and its length in characters, read from `search/vocab` on the first
-    /// search and kept: matching a misspelt word compares it with all of them, which through
-    /// sled's iterator cost more than the comparisons.
-    fn vocabulary(&self) -> Result<&[(String, usize)], StoreError> {
-        if let Some(words) = self.vocabulary.get() {
-            return Ok(words);
+    /// Every indexed word, read from `search/vocab` on the first search and kept: matching a
+    /// misspelt word compares it with all of them, which through sled's iterator cost more than
+    /// the comparisons.
+    fn vocabulary(&self) -> Result<&Vocabulary, StoreError> {
+        if let Some(vocabulary) = self.vocabulary.get() {
+            return Ok(vocabulary);
         }
         let words = self
             .db
@@ -204,75 +295,165 @@ impl Store {
             .iter()
             .keys()
             .map(|word| {
-                let word = String::from_utf8_lossy(&word?).into_owned();
-                let chars = word.chars().count();
-                Ok((word, chars))
+                let text = String::from_utf8_lossy(&word?).into_owned();
+                Ok(Word { chars: text.chars().count(), letters: letters(&text), text })
             })
             .collect::<Result<Vec<_>, StoreError>>()?;
-        Ok(self.vocabulary.get_or_init(|| words))
+        let mut by_length: Vec<Vec<(u64, u32)>> = Vec::new();
+        for (i, word) in words.iter().enumerate() {
+            let length = word.chars.min(MAX_LENGTH);
+            if by_length.len() <= length {
+                by_length.resize(length + 1, Vec::new());
+            }
+            by_length[length].push((word.letters, i as u32));
+        }
+        Ok(self.vocabulary.get_or_init(|| Vocabulary { words, by_length }))
     }
 
     /// Ranks records for `text`: every query word must match (exactly, as a prefix or nearly);
     /// a word's best field counts, and a record named exactly by the whole text comes first.
+    ///
+    /// The candidates are the records of the query word with the fewest postings; the other
+    /// words only score those. Only the best `limit` hits are named (by their numbers).
     pub fn search(&self, text: &str, limit: usize) -> Result<Vec<Hit>, StoreError> {
         let query: Vec<String> = words(text).collect();
         if query.is_empty() || limit == 0 {
             return Ok(Vec::new());
         }
         let terms = self.db.open_tree(TERMS)?;
-        let query_chars: Vec<usize> = query.iter().map(|q| q.chars().count()).collect();
-        let mut candidates: Vec<Vec<(&str, f64)>> = vec![Vec::new(); query.len()];
-        for (word, chars) in self.vocabulary()? {
-            for (i, q) in query.iter().enumerate() {
-                if let Some(score) = closeness((q, query_chars[i]), (word, *chars)) {
-                    candidates[i].push((word, score));
+        let mut keys_read = 0;
+        // Per query word: the postings of each vocabulary word close to it, with its closeness.
+        let vocabulary = self.vocabulary()?;
+        // Each list stays as sled holds it (shared bytes) and is read in place.
+        let mut matched: Vec<Vec<(f64, sled::IVec)>> = Vec::with_capacity(query.len());
+        for q in &query {
+            let (chars, mask) = (q.chars().count(), letters(q));
+            let mut lists = Vec::new();
+            let mut read = |word: &Word, score: f64| -> Result<(), StoreError> {
+                if let Some(bytes) = terms.get(word.text.as_bytes())? {
+                    keys_read += 1;
+                    lists.push((score, bytes));
+                }
+                Ok(())
+            };
+            // The word itself and the words it begins sit together in the sorted vocabulary.
+            let start = vocabulary.words.partition_point(|w| w.text.as_str() < q.as_str());
+            let prefixed = vocabulary.words[start..].iter().take_while(|w| w.text.starts_with(q.as_str()));
+            let mut near = 0;
+            for word in prefixed {
+                near += 1;
+                match (word.text == *q, chars >= 3) {
+                    (true, _) => read(word, 1.0)?,
+                    (false, true) => read(word, 0.7)?,
+                    (false, false) => {}
                 }
             }
-        }
-        // (type:code) → per query word: best (score, field)
-        let mut found: HashMap<String, Vec<Option<(f64, Field)>>> = HashMap::new();
-        let mut keys_read = 0;
-        for (i, words) in candidates.iter().enumerate() {
-            for (word, closeness) in words {
-                let Some(bytes) = terms.get(word.as_bytes())? else { continue };
-                keys_read += 1;
-                for (target, field) in codec::decode::<Vec<Posting>>(&bytes)? {
-                    let score = closeness * field.weight();
-                    let slot = &mut found.entry(target).or_insert_with(|| vec![None; query.len()])[i];
-                    if slot.is_none_or(|(best, _)| score > best) {
-                        *slot = Some((score, field));
+            // Misspellings: every other word of about the same length and letters.
+            let allowed = allowed_edits(chars);
+            if allowed > 0 {
+                let lengths = chars.saturating_sub(allowed)..=(chars + allowed).min(MAX_LENGTH);
+                for length in lengths {
+                    for &(letters, i) in vocabulary.by_length.get(length).map(Vec::as_slice).unwrap_or_default() {
+                        // Each letter of the word that the query lacks costs an edit at least.
+                        let i = i as usize;
+                        if (letters & !mask).count_ones() as usize > allowed || (start..start + near).contains(&i) {
+                            continue;
+                        }
+                        if let Some(score) = misspelt((q, chars, mask), &vocabulary.words[i]) {
+                            read(&vocabulary.words[i], score)?;
+                        }
                     }
                 }
             }
+            matched.push(lists);
         }
         self.count_read(keys_read + 1);
-        // The whole text naming a record exactly (code, name, acronym, alias) ranks it first: one
-        // lookup per type among the candidates, not one per candidate.
+        // The rarest word's records are the only candidates.
+        let size = |lists: &Vec<(f64, sled::IVec)>| lists.iter().map(|(_, p)| p.len() / 5).sum::<usize>();
+        let mut order: Vec<usize> = (0..query.len()).collect();
+        order.sort_by_key(|&i| size(&matched[i]));
+        // Each candidate's best (score, field) per query word, side by side in one arena; both
+        // are the thread's own and reused, so a wide search does not fault in fresh pages.
+        let n = query.len();
+        // The whole text naming a record exactly (code, name, acronym, alias) ranks it first.
         let whole = fold(text);
-        let lookup = self.tree(keys::trees::LOOKUP)?;
-        let mut named: HashMap<String, Option<sled::IVec>> = HashMap::new();
-        for target in found.keys() {
-            if let Some((type_name, _)) = target.split_once(':') {
-                if !named.contains_key(type_name) {
-                    named.insert(type_name.to_owned(), lookup.get(keys::lookup_key(type_name, &whole))?);
-                }
+        let numbers = self.db.open_tree(NUMBERS)?;
+        let mut named = Vec::new();
+        for kind in model::RecordKind::ALL {
+            let Some(Some(code)) = self.lookup_many(*kind, &[whole.as_str()])?.pop() else { continue };
+            if let Some(bytes) = numbers.get(format!("{}:{code}", kind.type_name()))? {
+                named.push(u32::from_be_bytes(bytes.as_ref().try_into().map_err(|_| StoreError::Decode("search number".into()))?));
             }
         }
-        let mut hits: Vec<Hit> = found
-            .into_iter()
-            .filter(|(_, per_word)| per_word.iter().all(Option::is_some))
-            .filter_map(|(target, per_word)| {
-                let (type_name, code) = target.split_once(':')?;
-                let best = per_word.iter().flatten().copied().fold((0.0, Field::Purpose), |a, b| if b.0 > a.0 { b } else { a });
-                let mut score: f64 = per_word.iter().flatten().map(|(s, _)| s).sum();
-                if named.get(type_name).and_then(Option::as_ref).is_some_and(|c| c == code.as_bytes()) {
-                    score += 100.0;
+        SCRATCH.with_borrow_mut(|scratch| {
+            let Scratch { generation, stamps, slots, candidates, best } = scratch;
+            // A new generation leaves the previous search's stamps behind without clearing them.
+            *generation = generation.wrapping_add(1);
+            if *generation == 0 {
+                stamps.iter_mut().for_each(|s| *s = 0);
+                *generation = 1;
+            }
+            candidates.clear();
+            best.clear();
+            for (step, &i) in order.iter().enumerate() {
+                for (closeness, bytes) in &matched[i] {
+                    for (number, field) in codec::postings(bytes)? {
+                        let at = number as usize;
+                        if at >= stamps.len() {
+                            stamps.resize(at + 1, 0);
+                            slots.resize(at + 1, 0);
+                        }
+                        let slot = if stamps[at] == *generation {
+                            slots[at] as usize
+                        } else if step == 0 {
+                            let slot = candidates.len();
+                            stamps[at] = *generation;
+                            slots[at] = slot as u32;
+                            candidates.push(number);
+                            best.resize(best.len() + n, None);
+                            slot
+                        } else {
+                            continue;
+                        };
+                        let score = closeness * field.weight();
+                        let entry = &mut best[slot * n + i];
+                        if entry.is_none_or(|(b, _)| score > b) {
+                            *entry = Some((score, field));
+                        }
+                    }
                 }
-                Some(Hit { type_name: type_name.to_owned(), code: code.to_owned(), score, field: best.1 })
-            })
-            .collect();
-        hits.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.type_name.cmp(&b.type_name)).then_with(|| a.code.cmp(&b.code)));
-        hits.truncate(limit);
-        Ok(hits)
+            }
+            let mut ranked: Vec<(f64, u32, Field)> = candidates
+                .iter()
+                .enumerate()
+                .filter_map(|(slot, &number)| {
+                    let per_word = &best[slot * n..slot * n + n];
+                    if !per_word.iter().all(Option::is_some) {
+                        return None;
+                    }
+                    let top = per_word.iter().flatten().copied().fold((0.0, Field::Purpose), |a, b| if b.0 > a.0 { b } else { a });
+                    let bonus = if named.contains(&number) { 100.0 } else { 0.0 };
+                    let score: f64 = bonus + per_word.iter().flatten().map(|(s, _)| s).sum::<f64>();
+                    Some((score, number, top.1))
+                })
+                .collect();
+            let better = |a: &(f64, u32, Field), b: &(f64, u32, Field)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
+            if ranked.len() > limit {
+                ranked.select_nth_unstable_by(limit - 1, better);
+                ranked.truncate(limit);
+            }
+            ranked.sort_unstable_by(better);
+            let targets = self.db.open_tree(TARGETS)?;
+            self.count_read(ranked.len());
+            ranked
+                .into_iter()
+                .map(|(score, number, field)| {
+                    let target = targets.get(number.to_be_bytes())?.ok_or_else(|| StoreError::Decode(format!("search record {number}")))?;
+                    let target = String::from_utf8_lossy(&target);
+                    let (type_name, code) = target.split_once(':').ok_or_else(|| StoreError::Decode("search record".into()))?;
+                    Ok(Hit { type_name: type_name.to_owned(), code: code.to_owned(), score, field })
+                })
+                .collect()
+        })
     }
 }
