@@ -143,6 +143,8 @@ pub struct Store {
     projects: ProjectFacets,
     /// What is kept decoded between requests.
     kept: kept::Kept,
+    /// Every tree the reads use, opened once.
+    trees: HashMap<&'static str, sled::Tree>,
     /// The search vocabulary, read on the first search (see `search`).
     vocabulary: std::sync::OnceLock<search::Vocabulary>,
     _lock: File,
@@ -194,6 +196,16 @@ impl Store {
             None => rebuild(config, &meta, &name)?,
         };
         let projects = read_facets(&db)?;
+        let names = RecordKind::ALL.iter().map(|k| tree_of(*k)).chain(Index::ALL.iter().map(|i| i.tree_name())).chain([
+            keys::trees::META,
+            keys::trees::LOOKUP,
+            keys::trees::LINK_COUNTS,
+            search::TERMS,
+            search::VOCAB,
+            search::TARGETS,
+            search::NUMBERS,
+        ]);
+        let trees = names.map(|name| Ok((name, db.open_tree(name)?))).collect::<Result<HashMap<_, _>, StoreError>>()?;
         let info = StoreInfo { path, digest, format: meta.format, reused, open_millis: started.elapsed().as_millis() };
         Ok(Store {
             db,
@@ -202,6 +214,7 @@ impl Store {
             keys_read: AtomicU64::new(0),
             projects,
             kept: kept::Kept::new(config.record_cache_bytes),
+            trees,
             vocabulary: std::sync::OnceLock::new(),
             _lock: lock,
         })
@@ -226,8 +239,12 @@ impl Store {
         self.keys_read.fetch_add(keys as u64, Ordering::Relaxed);
     }
 
+    /// A tree of the store: opened with the store (sled's `open_tree` takes a lock each time).
     fn tree(&self, name: &str) -> Result<sled::Tree, StoreError> {
-        Ok(self.db.open_tree(name)?)
+        match self.trees.get(name) {
+            Some(tree) => Ok(tree.clone()),
+            None => Ok(self.db.open_tree(name)?),
+        }
     }
 
     /// Every project's filterable fields and list orders, in memory.

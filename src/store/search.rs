@@ -290,8 +290,7 @@ impl Store {
             return Ok(vocabulary);
         }
         let words = self
-            .db
-            .open_tree(VOCAB)?
+            .tree(VOCAB)?
             .iter()
             .keys()
             .map(|word| {
@@ -320,7 +319,7 @@ impl Store {
         if query.is_empty() || limit == 0 {
             return Ok(Vec::new());
         }
-        let terms = self.db.open_tree(TERMS)?;
+        let terms = self.tree(TERMS)?;
         let mut keys_read = 0;
         // Per query word: the postings of each vocabulary word close to it, with its closeness.
         let vocabulary = self.vocabulary()?;
@@ -377,7 +376,7 @@ impl Store {
         let n = query.len();
         // The whole text naming a record exactly (code, name, acronym, alias) ranks it first.
         let whole = fold(text);
-        let numbers = self.db.open_tree(NUMBERS)?;
+        let numbers = self.tree(NUMBERS)?;
         let mut named = Vec::new();
         for kind in model::RecordKind::ALL {
             let Some(Some(code)) = self.lookup_many(*kind, &[whole.as_str()])?.pop() else { continue };
@@ -443,7 +442,7 @@ impl Store {
                 ranked.truncate(limit);
             }
             ranked.sort_unstable_by(better);
-            let targets = self.db.open_tree(TARGETS)?;
+            let targets = self.tree(TARGETS)?;
             self.count_read(ranked.len());
             ranked
                 .into_iter()
