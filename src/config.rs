@@ -59,7 +59,7 @@ pub struct ServeArgs {
     #[arg(long, env = "CAPGRAPH_CACHE_MB", default_value_t = 64)]
     pub cache_mb: u64,
     /// Memory for records kept decoded between requests, in MiB (0: decode every request's).
-    #[arg(long, env = "CAPGRAPH_RECORD_CACHE_MB", default_value_t = 32)]
+    #[arg(long, env = "CAPGRAPH_RECORD_CACHE_MB", default_value_t = 16)]
     pub record_cache_mb: u64,
     /// Deepest selection nesting a query may have.
     #[arg(long, env = "CAPGRAPH_MAX_DEPTH", default_value_t = QueryLimits::default().depth)]

@@ -331,27 +331,30 @@ impl Writer<'_, '_> {
         }
     }
 
+    /// Writes a list, each item with `item`; an item's null that may not stand nulls the list.
+    fn list<T>(&mut self, items: impl IntoIterator<Item = T>, mut item: impl FnMut(&mut Self, T) -> Result<(), Null>) -> Result<(), Null> {
+        self.out.push(b'[');
+        let mut failed = false;
+        for (i, value) in items.into_iter().enumerate() {
+            if i > 0 {
+                self.out.push(b',');
+            }
+            self.path.push(Segment::Index(i));
+            failed |= item(self, value).is_err();
+            self.path.pop();
+        }
+        self.out.push(b']');
+        if failed {
+            Err(Null)
+        } else {
+            Ok(())
+        }
+    }
+
     fn shape(&mut self, shape: &Shape, ty: &PTy, f: &FieldPlan) -> Result<(), Null> {
         self.complete(ty, f, matches!(shape, Shape::Null), |w, ty| match (shape, ty) {
             (Shape::Node(n), _) => w.node(*n),
-            (Shape::List(items), PTy::List(item)) => {
-                w.out.push(b'[');
-                let mut failed = false;
-                for (i, value) in items.iter().enumerate() {
-                    if i > 0 {
-                        w.out.push(b',');
-                    }
-                    w.path.push(Segment::Index(i));
-                    failed |= w.shape(value, item, f).is_err();
-                    w.path.pop();
-                }
-                w.out.push(b']');
-                if failed {
-                    Err(Null)
-                } else {
-                    Ok(())
-                }
-            }
+            (Shape::List(items), PTy::List(item)) => w.list(items, |w, value| w.shape(value, item, f)),
             _ => {
                 w.error(&FieldError::internal(format!("`{}` resolved to a value of the wrong shape", f.name)), f);
                 Err(Null)
@@ -385,24 +388,7 @@ impl Writer<'_, '_> {
     fn scalar(&mut self, out: Out<'_>, ty: &PTy, f: &FieldPlan) -> Result<(), Null> {
         let is_null = matches!(out, Out::Null);
         self.complete(ty, f, is_null, move |w, ty| match (out, ty) {
-            (Out::List(items), PTy::List(item)) => {
-                w.out.push(b'[');
-                let mut failed = false;
-                for (i, value) in items.into_iter().enumerate() {
-                    if i > 0 {
-                        w.out.push(b',');
-                    }
-                    w.path.push(Segment::Index(i));
-                    failed |= w.scalar(value, item, f).is_err();
-                    w.path.pop();
-                }
-                w.out.push(b']');
-                if failed {
-                    Err(Null)
-                } else {
-                    Ok(())
-                }
-            }
+            (Out::List(items), PTy::List(item)) => w.list(items, |w, value| w.scalar(value, item, f)),
             (Out::Str(text), _) => {
                 json::string(&mut w.out, &text);
                 Ok(())

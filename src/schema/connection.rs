@@ -167,6 +167,21 @@ pub fn page_of_links(
     Ok(page(connection, edge, w, links.len(), items))
 }
 
+/// The connection and edge types of a record kind's plain connections, and the field type.
+pub fn of(kind: RecordKind) -> (ObjType, ObjType, &'static str) {
+    match kind {
+        RecordKind::Project => (ObjType::ProjectConnection, ObjType::ProjectEdge, "ProjectConnection!"),
+        RecordKind::Nation => (ObjType::NationConnection, ObjType::NationEdge, "NationConnection!"),
+        RecordKind::Organisation => (ObjType::OrganisationConnection, ObjType::OrganisationEdge, "OrganisationConnection!"),
+        RecordKind::CapabilityArea => (ObjType::CapabilityAreaConnection, ObjType::CapabilityAreaEdge, "CapabilityAreaConnection!"),
+        RecordKind::Strategy => (ObjType::StrategyConnection, ObjType::StrategyEdge, "StrategyConnection!"),
+        RecordKind::ProcurementContract => {
+            (ObjType::ProcurementContractConnection, ObjType::ProcurementContractEdge, "ProcurementContractConnection!")
+        }
+        RecordKind::StrategyObjective | RecordKind::Source => (ObjType::NodeConnection, ObjType::NodeEdge, "NodeConnection!"),
+    }
+}
+
 /// The connection and edge types over nodes of type `node`.
 pub fn types(connection: ObjType, edge: ObjType, node: &'static str) -> Vec<TypeDef> {
     vec![connection_type(connection, node, edge), edge_type(edge, node).finish()]

@@ -216,6 +216,21 @@ impl<S: std::any::Any + Send + Sync> Object<S> {
     }
 }
 
+impl<S: crate::model::Record + std::any::Any + Send + Sync> Object<S> {
+    /// A paged connection over the records of `kind` that `index` links this record to, read
+    /// as one page of the index (see [`super::connection::linked`]).
+    pub fn linked(self, name: &'static str, description: &'static str, index: crate::store::Index, kind: crate::model::RecordKind) -> Self {
+        let (connection, edge, ty) = super::connection::of(kind);
+        self.field_def(
+            name,
+            ty,
+            description,
+            move |s, args, cx| super::connection::linked(args, cx, index, s.code(), kind, (connection, edge)),
+            |f| f.paged(),
+        )
+    }
+}
+
 /// The parent of a field: its value, and the object that holds it (sharing its record).
 pub struct Src<'a, S> {
     pub obj: &'a Obj,

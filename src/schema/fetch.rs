@@ -168,36 +168,12 @@ impl<'r> Ctx<'r> {
     /// Records by code, in the order given, unknown codes left out. Every missing one is asked
     /// for before giving up, so they are read in one batch.
     pub fn records<'c, T: Stored>(&self, codes: impl IntoIterator<Item = &'c str>) -> Result<Vec<Arc<T>>, Fail> {
-        let mut pending = false;
-        let mut found = Vec::new();
-        for code in codes {
-            match self.record::<T>(code) {
-                Ok(record) => found.extend(record),
-                Err(Fail::Pending) => pending = true,
-                Err(error) => return Err(error),
-            }
-        }
-        if pending {
-            return Err(Fail::Pending);
-        }
-        Ok(found)
+        all_of(codes.into_iter().map(|code| self.record::<T>(code)))
     }
 
     /// Objects for records of one kind by code, in the order given, unknown codes left out.
     pub fn record_objs<'c>(&self, kind: RecordKind, codes: impl IntoIterator<Item = &'c str>) -> Result<Vec<Obj>, Fail> {
-        let mut pending = false;
-        let mut found = Vec::new();
-        for code in codes {
-            match self.record_obj(kind, code) {
-                Ok(obj) => found.extend(obj),
-                Err(Fail::Pending) => pending = true,
-                Err(error) => return Err(error),
-            }
-        }
-        if pending {
-            return Err(Fail::Pending);
-        }
-        Ok(found)
+        all_of(codes.into_iter().map(|code| self.record_obj(kind, code)))
     }
 
     /// The code of the record of `kind` whose code, name, acronym or alias folds like `text`.
@@ -264,6 +240,24 @@ impl<'r> Ctx<'r> {
         self.fetched.memo.borrow_mut().insert(key, value.clone());
         Ok(value)
     }
+}
+
+/// What every lookup found (`None`s left out), once every lookup was asked: a resolver that
+/// needs many reads waits for them all in one round.
+pub fn all_of<T>(lookups: impl IntoIterator<Item = Result<Option<T>, Fail>>) -> Result<Vec<T>, Fail> {
+    let mut pending = false;
+    let mut found = Vec::new();
+    for lookup in lookups {
+        match lookup {
+            Ok(value) => found.extend(value),
+            Err(Fail::Pending) => pending = true,
+            Err(error) => return Err(error),
+        }
+    }
+    if pending {
+        return Err(Fail::Pending);
+    }
+    Ok(found)
 }
 
 /// The object of a record.

@@ -1,17 +1,15 @@
 //! `CapabilityArea`: one of the capability areas the HVPs are grouped in.
 
-use std::sync::Arc;
-
 use crate::{
     model::{self, fold_key, RecordKind},
     schema::{
         args::Args,
-        connection::{self, Item},
+        connection,
         def::{Object, Res, TypeDef},
         fetch::Ctx,
         ids,
-        obj::{Obj, ObjType, Out},
-        types::citations,
+        obj::{ObjType, Out},
+        types::{citations, every_sorted, record_page},
     },
     store::Index,
 };
@@ -29,16 +27,7 @@ fn area() -> TypeDef {
         .value("code", "String!", "Stable key (`air-and-missile-defence`).", |a| Out::str(&a.code))
         .value("name", "String!", "Name as the source writes it.", |a| Out::str(&a.name))
         .value("description", "String!", "The source's introduction to the area.", |a| Out::str(&a.description))
-        .field_def(
-            "projects",
-            "ProjectConnection!",
-            "Projects in this area, in code order.",
-            |a, args, cx| {
-                let types = (ObjType::ProjectConnection, ObjType::ProjectEdge);
-                connection::linked(args, cx, Index::ProjectsByArea, &a.code, RecordKind::Project, types)
-            },
-            |f| f.paged(),
-        )
+        .linked("projects", "Projects in this area, in code order.", Index::ProjectsByArea, RecordKind::Project)
         .value("note", "String", "Remarks.", |a| Out::opt_str(a.note.as_deref()))
         .field("sources", "[Citation!]!", "The documents and quotes that support this record.", |a, _, _| Ok(citations(&a, |a| &a.sources)))
         .finish()
@@ -46,17 +35,6 @@ fn area() -> TypeDef {
 
 /// `Query.capabilityAreas`, in name order.
 pub fn list(args: &Args, cx: &Ctx<'_>) -> Res<'static> {
-    let all = cx.memo("all areas".into(), || {
-        let mut all: Vec<_> = cx.store.all::<model::CapabilityArea>()?.into_iter().map(Arc::new).collect();
-        all.sort_by_cached_key(|a| fold_key(&a.name, &a.code));
-        Ok(all)
-    })?;
-    connection::page_of_list(
-        args,
-        cx,
-        (ObjType::CapabilityAreaConnection, ObjType::CapabilityAreaEdge),
-        &all,
-        |a| &a.code,
-        |a| Item { code: a.code.clone(), node: Obj::new(ObjType::CapabilityArea, Arc::clone(a)), link: None },
-    )
+    let all = every_sorted::<model::CapabilityArea, _>(cx, |a| fold_key(&a.name, &a.code))?;
+    record_page(args, cx, (ObjType::CapabilityAreaConnection, ObjType::CapabilityAreaEdge), &all.iter().collect::<Vec<_>>())
 }

@@ -7,14 +7,15 @@ use crate::{
     model::{self, order::sort_key, parse_decimal, text::fold, Named, RecordKind},
     schema::{
         args::Args,
-        connection::{self, Item},
+        connection::{self},
         def::{InputDef, Object, Res, TypeDef},
         fetch::Ctx,
         ids,
         obj::{Obj, ObjType, Out},
         types::{
-            citations, date, enums, participant,
+            citations, date, enums, every, participant,
             project::{date_arg, require},
+            record_page,
         },
         FieldError,
     },
@@ -124,8 +125,7 @@ pub fn list(args: &Args, cx: &Ctx<'_>) -> Res<'static> {
     let kind = f.named::<model::ContractKind>("kind");
     let currency = f.string("currency").map(str::to_ascii_uppercase);
     let value = |c: &model::ProcurementContract| c.value.as_ref().map(model::Money::scaled);
-    let all = cx
-        .memo("all contracts".into(), || Ok(cx.store.all::<model::ProcurementContract>()?.into_iter().map(Arc::new).collect::<Vec<_>>()))?;
+    let all = every::<model::ProcurementContract>(cx)?;
     let mut contracts: Vec<&Arc<model::ProcurementContract>> = all
         .iter()
         .filter(|c| kind.is_none_or(|k| c.kind == k))
@@ -149,12 +149,5 @@ pub fn list(args: &Args, cx: &Ctx<'_>) -> Res<'static> {
         _ => contracts.sort_by_cached_key(|c| sort_key(c.signed.map(|s| s.start()), direction, c.code.clone())),
     }
     let types = (ObjType::ProcurementContractConnection, ObjType::ProcurementContractEdge);
-    connection::page_of_list(
-        args,
-        cx,
-        types,
-        &contracts,
-        |c| &c.code,
-        |c| Item { code: c.code.clone(), node: Obj::new(ObjType::ProcurementContract, Arc::clone(c)), link: None },
-    )
+    record_page(args, cx, types, &contracts)
 }

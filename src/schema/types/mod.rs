@@ -14,14 +14,18 @@ mod stats;
 mod strategy;
 mod values;
 
+use std::sync::Arc;
+
 use crate::{
     model::RecordKind,
     schema::{
-        connection,
-        def::{Fail, Ty, TypeDef},
-        fetch::Ctx,
-        obj::Obj,
+        args::Args,
+        connection::{self, Item},
+        def::{Fail, Res, Ty, TypeDef},
+        fetch::{record_type, Ctx},
+        obj::{Obj, ObjType},
     },
+    store::Stored,
 };
 
 pub use values::{citations, date};
@@ -67,6 +71,32 @@ pub fn all() -> Vec<TypeDef> {
         types.extend(part);
     }
     types
+}
+
+/// Every record of one type, shared, in `key` order: read once per request.
+pub fn every_sorted<T: Stored, K: Ord>(cx: &Ctx<'_>, key: impl Fn(&T) -> K) -> Result<Arc<Vec<Arc<T>>>, Fail> {
+    cx.memo(format!("all {} in order", T::TYPE_NAME), || {
+        let mut all: Vec<Arc<T>> = cx.store.all::<T>()?.into_iter().map(Arc::new).collect();
+        all.sort_by_cached_key(|r| key(r));
+        Ok(all)
+    })
+}
+
+/// Every record of one type, shared, in code order: read once per request.
+pub fn every<T: Stored>(cx: &Ctx<'_>) -> Result<Arc<Vec<Arc<T>>>, Fail> {
+    cx.memo(format!("all {}", T::TYPE_NAME), || Ok(cx.store.all::<T>()?.into_iter().map(Arc::new).collect()))
+}
+
+/// A connection page over records in the order given.
+pub fn record_page<T: Stored>(args: &Args, cx: &Ctx<'_>, types: (ObjType, ObjType), records: &[&Arc<T>]) -> Res<'static> {
+    connection::page_of_list(
+        args,
+        cx,
+        types,
+        records,
+        |r| r.code(),
+        |r| Item { code: r.code().to_owned(), node: Obj::new(record_type(T::KIND), Arc::clone(r)), link: None },
+    )
 }
 
 /// A participant code's nation or organisation: they share one code space (the fixture

@@ -6,12 +6,12 @@ use crate::{
     model::{self, order::sort_key, text::fold, Named, RecordKind},
     schema::{
         args::Args,
-        connection::{self, Item},
+        connection::{self},
         def::{InputDef, Object, Res, TypeDef},
         fetch::Ctx,
         ids,
         obj::{Obj, ObjType, Out},
-        types::{citations, enums, project::require},
+        types::{citations, enums, every, project::require, record_page},
     },
     store::Index,
 };
@@ -34,12 +34,6 @@ pub fn projects_of(args: &Args, cx: &Ctx<'_>, participant: &str) -> Res<'static>
         }
         None => connection::linked(args, cx, Index::ProjectsByParticipant, participant, RecordKind::Project, types),
     }
-}
-
-/// The contracts linked to a record through an index, as a connection.
-pub fn contracts(args: &Args, cx: &Ctx<'_>, index: Index, from: &str) -> Res<'static> {
-    let types = (ObjType::ProcurementContractConnection, ObjType::ProcurementContractEdge);
-    connection::linked(args, cx, index, from, RecordKind::ProcurementContract, types)
 }
 
 fn nation() -> TypeDef {
@@ -69,19 +63,12 @@ fn nation() -> TypeDef {
             |n, _, cx| Ok(Out::count(cx.count(Index::ProjectsByParticipant, &n.code)?)),
             |f| f.reads_store(),
         )
-        .field_def(
-            "contracts",
-            "ProcurementContractConnection!",
-            "Contracts it benefits from.",
-            |n, args, cx| contracts(args, cx, Index::ContractsByBeneficiary, &n.code),
-            |f| f.paged(),
-        )
-        .field_def(
+        .linked("contracts", "Contracts it benefits from.", Index::ContractsByBeneficiary, RecordKind::ProcurementContract)
+        .linked(
             "funded",
-            "ProcurementContractConnection!",
             "Contracts and contributions it funds (Luxembourg's EUR 16.5 million for APSS).",
-            |n, args, cx| contracts(args, cx, Index::ContractsByFunder, &n.code),
-            |f| f.paged(),
+            Index::ContractsByFunder,
+            RecordKind::ProcurementContract,
         )
         .field_def(
             "collaborators",
@@ -164,7 +151,7 @@ pub fn list(args: &Args, cx: &Ctx<'_>) -> Res<'static> {
     let project = project.as_ref().and_then(|p| p.get::<model::Project>());
     let membership = f.named::<model::Membership>("membership");
     let eu = f.bool("euMember");
-    let all = cx.memo("all nations".into(), || Ok(cx.store.all::<model::Nation>()?.into_iter().map(Arc::new).collect::<Vec<_>>()))?;
+    let all = every::<model::Nation>(cx)?;
     let mut nations: Vec<&Arc<model::Nation>> = all
         .iter()
         .filter(|n| membership.is_none_or(|m| n.membership == m))
@@ -185,12 +172,5 @@ pub fn list(args: &Args, cx: &Ctx<'_>) -> Res<'static> {
         }
         _ => nations.sort_by_cached_key(|n| sort_key(Some(fold(&n.name)), direction, n.code.clone())),
     }
-    connection::page_of_list(
-        args,
-        cx,
-        (ObjType::NationConnection, ObjType::NationEdge),
-        &nations,
-        |n| &n.code,
-        |n| Item { code: n.code.clone(), node: Obj::new(ObjType::Nation, Arc::clone(n)), link: None },
-    )
+    record_page(args, cx, (ObjType::NationConnection, ObjType::NationEdge), &nations)
 }

@@ -1,18 +1,16 @@
 //! `Organisation`: a NATO agency or body, an international organisation, a company or a
 //! framework; its partnerships; the root list's filter.
 
-use std::sync::Arc;
-
 use crate::{
     model::{self, fold_key, Named, RecordKind},
     schema::{
         args::Args,
-        connection::{self, Item},
+        connection,
         def::{InputDef, Object, Res, TypeDef},
         fetch::Ctx,
         ids,
-        obj::{Obj, ObjType, Out},
-        types::{citations, date, nation, participant},
+        obj::{ObjType, Out},
+        types::{citations, date, every_sorted, nation, participant, record_page},
     },
     store::Index,
 };
@@ -56,20 +54,8 @@ fn organisation() -> TypeDef {
         |o, args, cx| nation::projects_of(args, cx, &o.code),
         |f| f.paged().arg(InputDef::new("role", "Role", "Only projects where the organisation has this role.")),
     )
-    .field_def(
-        "contractsAsBuyer",
-        "ProcurementContractConnection!",
-        "Contracts it placed as buyer.",
-        |o, args, cx| nation::contracts(args, cx, Index::ContractsByBuyer, &o.code),
-        |f| f.paged(),
-    )
-    .field_def(
-        "contractsAsSupplier",
-        "ProcurementContractConnection!",
-        "Contracts it won as supplier.",
-        |o, args, cx| nation::contracts(args, cx, Index::ContractsBySupplier, &o.code),
-        |f| f.paged(),
-    )
+    .linked("contractsAsBuyer", "Contracts it placed as buyer.", Index::ContractsByBuyer, RecordKind::ProcurementContract)
+    .linked("contractsAsSupplier", "Contracts it won as supplier.", Index::ContractsBySupplier, RecordKind::ProcurementContract)
     .value("note", "String", "Remarks.", |o| Out::opt_str(o.note.as_deref()))
     .field("sources", "[Citation!]!", "The documents and quotes that support this record.", |o, _, _| Ok(citations(&o, |o| &o.sources)))
     .finish()
@@ -98,18 +84,7 @@ fn organisation_filter() -> TypeDef {
 /// `Query.organisations`, in name order.
 pub fn list(args: &Args, cx: &Ctx<'_>) -> Res<'static> {
     let kind = args.input("filter").named::<model::OrganisationKind>("kind");
-    let all = cx.memo("all organisations".into(), || {
-        let mut all: Vec<_> = cx.store.all::<model::Organisation>()?.into_iter().map(Arc::new).collect();
-        all.sort_by_cached_key(|o| fold_key(&o.name, &o.code));
-        Ok(all)
-    })?;
+    let all = every_sorted::<model::Organisation, _>(cx, |o| fold_key(&o.name, &o.code))?;
     let orgs: Vec<_> = all.iter().filter(|o| kind.is_none_or(|k| o.kind == k)).collect();
-    connection::page_of_list(
-        args,
-        cx,
-        (ObjType::OrganisationConnection, ObjType::OrganisationEdge),
-        &orgs,
-        |o| &o.code,
-        |o| Item { code: o.code.clone(), node: Obj::new(ObjType::Organisation, Arc::clone(o)), link: None },
-    )
+    record_page(args, cx, (ObjType::OrganisationConnection, ObjType::OrganisationEdge), &orgs)
 }

@@ -68,16 +68,7 @@ fn project() -> TypeDef {
         codes.dedup();
         Ok(Out::objs(cx.record_objs(RecordKind::Strategy, codes)?))
     })
-    .field_def(
-        "contracts",
-        "ProcurementContractConnection!",
-        "Contracts and funding that deliver it.",
-        |p, args, cx| {
-            let types = (ObjType::ProcurementContractConnection, ObjType::ProcurementContractEdge);
-            connection::linked(args, cx, Index::ContractsByProject, &p.code, RecordKind::ProcurementContract, types)
-        },
-        |f| f.paged(),
-    )
+    .linked("contracts", "Contracts and funding that deliver it.", Index::ContractsByProject, RecordKind::ProcurementContract)
     .field("relatedProjects", "[RelatedProject!]!", "Projects this one relates to, as the sources say.", |p, _, _| {
         Ok(p.parts(ObjType::RelatedProject, |p| &p.related))
     })

@@ -5,6 +5,7 @@ use crate::{
     schema::{
         connection::{self, Item},
         def::{Object, TypeDef},
+        fetch::all_of,
         ids,
         obj::{ObjType, Out},
         types::date,
@@ -42,21 +43,11 @@ fn source() -> TypeDef {
                 let w = connection::window(args, cx.page, links.len(), |i| links[i].to.as_str())?;
                 let page = &links[w.start..w.end];
                 // Index entries are `Type:code`; each is read as the record it names.
-                let mut pending = false;
-                let mut items = Vec::with_capacity(page.len());
-                for link in page {
+                let items = all_of(page.iter().map(|link| {
                     let (type_name, code) = link.to.split_once(':').unwrap_or_default();
-                    let Some(kind) = RecordKind::from_type_name(type_name) else { continue };
-                    match cx.record_obj(kind, code) {
-                        Ok(Some(node)) => items.push(Item { code: link.to.clone(), node, link: None }),
-                        Ok(None) => {}
-                        Err(crate::schema::def::Fail::Pending) => pending = true,
-                        Err(error) => return Err(error),
-                    }
-                }
-                if pending {
-                    return Err(crate::schema::def::Fail::Pending);
-                }
+                    let Some(kind) = RecordKind::from_type_name(type_name) else { return Ok(None) };
+                    Ok(cx.record_obj(kind, code)?.map(|node| Item { code: link.to.clone(), node, link: None }))
+                }))?;
                 Ok(connection::page(ObjType::NodeConnection, ObjType::NodeEdge, w, links.len(), items))
             },
             |f| f.paged(),

@@ -33,7 +33,7 @@ fn count_by<K: Ord + Copy>(keys: impl Iterator<Item = K>) -> Vec<(K, usize)> {
 
 /// Every record of `kind` with its number of links through `index`, largest first, ties by code.
 fn ranked<T: crate::store::Stored>(cx: &Ctx<'_>, kind: RecordKind, index: Index) -> Result<Vec<Counted<Obj>>, Fail> {
-    let all = cx.memo(format!("all {}", kind.type_name()), || Ok(cx.store.all::<T>()?.into_iter().map(Arc::new).collect::<Vec<_>>()))?;
+    let all = super::every::<T>(cx)?;
     let counts: Vec<_> = all.iter().map(|r| cx.count(index, r.code())).collect();
     let counts = counts.into_iter().collect::<Result<Vec<_>, _>>()?;
     let mut ranked: Vec<(Arc<T>, usize)> = all.iter().cloned().zip(counts).collect();
@@ -75,9 +75,7 @@ pub fn types() -> Vec<TypeDef> {
                 |f| f.arg(InputDef::new("first", "Int", "How many nations (default: all).")),
             )
             .field("contractValueByCurrency", "[CurrencyTotal!]!", "Contract value per currency.", |_, _, cx| {
-                let contracts = cx.memo("all contracts".into(), || {
-                    Ok(cx.store.all::<model::ProcurementContract>()?.into_iter().map(Arc::new).collect::<Vec<_>>())
-                })?;
+                let contracts = super::every::<model::ProcurementContract>(cx)?;
                 let mut totals: BTreeMap<String, (i128, usize, bool)> = BTreeMap::new();
                 for value in contracts.iter().filter_map(|c| c.value.as_ref()) {
                     let total = totals.entry(value.currency.clone()).or_default();

@@ -1,17 +1,15 @@
 //! `Strategy` and `StrategyObjective`: the policies and plans projects serve.
 
-use std::sync::Arc;
-
 use crate::{
     model::{self, fold_key, Named, RecordKind},
     schema::{
         args::Args,
-        connection::{self, Item},
+        connection,
         def::{InputDef, Object, Res, TypeDef},
         fetch::Ctx,
         ids,
         obj::{Obj, ObjType, Out},
-        types::{citations, date},
+        types::{citations, date, every_sorted, record_page},
     },
     store::Index,
 };
@@ -20,10 +18,6 @@ pub fn types() -> Vec<TypeDef> {
     let mut types = vec![strategy(), objective(), strategy_filter()];
     types.extend(connection::types(ObjType::StrategyConnection, ObjType::StrategyEdge, "Strategy"));
     types
-}
-
-fn projects(args: &Args, cx: &Ctx<'_>, index: Index, from: &str) -> Res<'static> {
-    connection::linked(args, cx, index, from, RecordKind::Project, (ObjType::ProjectConnection, ObjType::ProjectEdge))
 }
 
 fn strategy() -> TypeDef {
@@ -45,12 +39,11 @@ fn strategy() -> TypeDef {
             objectives.sort_by_key(|o| o.number);
             Ok(Out::objs(objectives.into_iter().map(|o| Obj::new(ObjType::StrategyObjective, o))))
         })
-        .field_def(
+        .linked(
             "projects",
-            "ProjectConnection!",
             "Projects that implement it, directly or through one of its objectives.",
-            |s, args, cx| projects(args, cx, Index::ProjectsByStrategy, &s.code),
-            |f| f.paged(),
+            Index::ProjectsByStrategy,
+            RecordKind::Project,
         )
         .value("note", "String", "Where the sources disagree, or other remarks.", |s| Out::opt_str(s.note.as_deref()))
         .field("sources", "[Citation!]!", "The documents and quotes that support this record.", |s, _, _| Ok(citations(&s, |s| &s.sources)))
@@ -71,13 +64,7 @@ fn objective() -> TypeDef {
         .field("strategy", "Strategy", "The strategy it belongs to.", |o, _, cx| {
             Ok(Out::opt(cx.record_obj(RecordKind::Strategy, &o.strategy)?))
         })
-        .field_def(
-            "projects",
-            "ProjectConnection!",
-            "Projects that serve it.",
-            |o, args, cx| projects(args, cx, Index::ProjectsByObjective, &o.code),
-            |f| f.paged(),
-        )
+        .linked("projects", "Projects that serve it.", Index::ProjectsByObjective, RecordKind::Project)
         .value("note", "String", "Where the sources disagree (e.g. two wordings of the title), or other remarks.", |o| {
             Out::opt_str(o.note.as_deref())
         })
@@ -96,18 +83,7 @@ fn strategy_filter() -> TypeDef {
 /// `Query.strategies`, in title order.
 pub fn list(args: &Args, cx: &Ctx<'_>) -> Res<'static> {
     let kind = args.input("filter").named::<model::StrategyKind>("kind");
-    let all = cx.memo("all strategies".into(), || {
-        let mut all: Vec<_> = cx.store.all::<model::Strategy>()?.into_iter().map(Arc::new).collect();
-        all.sort_by_cached_key(|s| fold_key(&s.title, &s.code));
-        Ok(all)
-    })?;
+    let all = every_sorted::<model::Strategy, _>(cx, |s| fold_key(&s.title, &s.code))?;
     let strategies: Vec<_> = all.iter().filter(|s| kind.is_none_or(|k| s.kind == k)).collect();
-    connection::page_of_list(
-        args,
-        cx,
-        (ObjType::StrategyConnection, ObjType::StrategyEdge),
-        &strategies,
-        |s| &s.code,
-        |s| Item { code: s.code.clone(), node: Obj::new(ObjType::Strategy, Arc::clone(s)), link: None },
-    )
+    record_page(args, cx, (ObjType::StrategyConnection, ObjType::StrategyEdge), &strategies)
 }
