@@ -21,6 +21,7 @@ pub struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
+#[expect(clippy::large_enum_variant, reason = "parsed once at startup; boxing would only add noise")]
 pub enum Command {
     /// Serve the GraphQL API (the default when no command is given).
     Serve(ServeArgs),

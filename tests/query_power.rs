@@ -254,7 +254,9 @@ async fn nested_pages_read_as_key_ranges_agree_with_the_whole_list() {
     let cursor = |i: usize| edges[i]["cursor"].as_str().unwrap().to_owned();
 
     let n = codes.len();
-    let cases: Vec<(Option<usize>, Option<usize>, Option<usize>, Option<usize>)> = vec![
+    // (first, after, last, before), the cursors as edge indexes.
+    type Window = (Option<usize>, Option<usize>, Option<usize>, Option<usize>);
+    let cases: Vec<Window> = vec![
         (Some(3), None, None, None),
         (Some(3), Some(2), None, None),
         (Some(3), Some(n - 3), None, None),

@@ -5,7 +5,9 @@
 //! - [`plan`]: a document's operation compiled into a plan, the one walk of a document;
 //! - [`limits`]: every limit, read from the text or the plan;
 //! - [`variables`]: the request's variables coerced;
-//! - [`execute`]: a plan run level by level over the store and written as JSON in query order;
+//! - [`execute`]: a plan run level by level over the store, batched reads per level;
+//! - [`writer`]: the answer's JSON written in query order, errors nulling the nearest nullable
+//!   parent;
 //! - [`reference`]: async-graphql's own execution, made exact to the spec;
 //! - [`cache`]: answers kept, with their compressed forms.
 
@@ -18,6 +20,7 @@ pub mod plan;
 pub mod reference;
 pub mod types;
 pub mod variables;
+pub mod writer;
 
 use std::sync::Arc;
 

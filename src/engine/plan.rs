@@ -267,6 +267,15 @@ pub fn check_fragments(document: &ExecutableDocument, budget: u64) -> Result<(),
 }
 
 /// One field node collected under a response key, with the condition it is selected under.
+/// What CollectFields gathers for one concrete type: the fields by response key, each field
+/// node's place in document order with its condition, and the fragments already expanded.
+#[derive(Default)]
+struct Collected<'d> {
+    fields: Vec<(Name, Vec<Node<'d>>)>,
+    sequence: Vec<(usize, Conjunction)>,
+    expanded: Vec<(Name, Conjunction)>,
+}
+
 struct Node<'d> {
     field: &'d Positioned<Field>,
     when: Conjunction,
@@ -369,9 +378,7 @@ impl<'d> Compiler<'d, '_> {
         concrete: TypeIdx,
         set: &'d SelectionSet,
         when: &Conjunction,
-        out: &mut Vec<(Name, Vec<Node<'d>>)>,
-        sequence: &mut Vec<(usize, Conjunction)>,
-        expanded: &mut Vec<(Name, Conjunction)>,
+        into: &mut Collected<'d>,
         root: bool,
     ) -> Result<(), CompileError> {
         for item in &set.items {
@@ -397,31 +404,31 @@ impl<'d> Compiler<'d, '_> {
                         self.plan.root_fields += 1;
                     }
                     let key = &field.node.response_key().node;
-                    let index = match out.iter().position(|(k, _)| k == key) {
+                    let index = match into.fields.iter().position(|(k, _)| k == key) {
                         Some(index) => index,
                         None => {
-                            out.push((key.clone(), Vec::new()));
-                            out.len() - 1
+                            into.fields.push((key.clone(), Vec::new()));
+                            into.fields.len() - 1
                         }
                     };
-                    sequence.push((index, all.clone()));
-                    out[index].1.push(Node { field, when: all });
+                    into.sequence.push((index, all.clone()));
+                    into.fields[index].1.push(Node { field, when: all });
                 }
                 Selection::FragmentSpread(spread) => {
                     let name = &spread.node.fragment_name.node;
                     let Some(fragment) = self.document.fragments.get(name) else { return Err(CompileError::Invalid) };
                     let condition = self.types.get(&fragment.node.type_condition.node.on.node).ok_or(CompileError::Invalid)?;
                     // A spread already expanded under the same (or no) condition adds nothing.
-                    if expanded.iter().any(|(n, w)| n == name && (w.is_empty() || *w == all)) {
+                    if into.expanded.iter().any(|(n, w)| n == name && (w.is_empty() || *w == all)) {
                         continue;
                     }
-                    if expanded.len() > self.budget {
+                    if into.expanded.len() > self.budget {
                         let message = format!("the query expands to more than {} fragment spreads", self.budget);
                         return Err(CompileError::Refused(coded(codes::COMPLEXITY_LIMIT_EXCEEDED, message, Some(spread.pos))));
                     }
-                    expanded.push((name.clone(), all.clone()));
+                    into.expanded.push((name.clone(), all.clone()));
                     if self.types.applies(condition, concrete) {
-                        self.collect(concrete, &fragment.node.selection_set.node, &all, out, sequence, expanded, root)?;
+                        self.collect(concrete, &fragment.node.selection_set.node, &all, into, root)?;
                     }
                 }
                 Selection::InlineFragment(inline) => {
@@ -432,7 +439,7 @@ impl<'d> Compiler<'d, '_> {
                         None => true,
                     };
                     if applies {
-                        self.collect(concrete, &inline.node.selection_set.node, &all, out, sequence, expanded, root)?;
+                        self.collect(concrete, &inline.node.selection_set.node, &all, into, root)?;
                     }
                 }
             }
@@ -451,13 +458,12 @@ impl<'d> Compiler<'d, '_> {
         let possible = self.types.entry(parent).possible.clone();
         let mut by_type = Vec::with_capacity(possible.len());
         for concrete in possible {
-            let mut collected = Vec::new();
-            let mut sequence = Vec::new();
-            let mut expanded = Vec::new();
+            let mut into = Collected::default();
             let root = depth == 0;
             for (set, when) in sets {
-                self.collect(concrete, set, when, &mut collected, &mut sequence, &mut expanded, root)?;
+                self.collect(concrete, set, when, &mut into, root)?;
             }
+            let Collected { fields: collected, sequence, .. } = into;
             let mut ids = Vec::with_capacity(collected.len());
             for (key, nodes) in collected {
                 ids.push(self.field(concrete, key, nodes, depth)?);

@@ -23,9 +23,9 @@ use async_graphql::{
 };
 
 use super::{
-    execute::{write_value, TYPE_KEY},
     plan::{Plan, SelId},
     types::{Kind, PTy, TypeIdx, TypeInfo},
+    writer::{write_value, TYPE_KEY},
 };
 use crate::{
     schema::{

@@ -20,6 +20,8 @@ use crate::{
 };
 
 type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+/// One map per record kind, by key.
+type PerKind<V> = Vec<Map<Box<str>, V>>;
 
 type Set<K> = std::collections::HashSet<K, foldhash::fast::RandomState>;
 
@@ -43,11 +45,11 @@ fn ask(set: &mut Set<Box<str>>, key: &str) {
 
 /// Everything one request has read, by key.
 pub struct Fetched {
-    records: Vec<Map<Box<str>, Option<AnyRecord>>>,
-    lookups: Vec<Map<Box<str>, Option<Box<str>>>>,
-    links: Vec<Map<Box<str>, Arc<Vec<Link>>>>,
-    windows: Vec<Map<Box<str>, Vec<(LinkWindow, Arc<LinkPage>)>>>,
-    counts: Vec<Map<Box<str>, usize>>,
+    records: PerKind<Option<AnyRecord>>,
+    lookups: PerKind<Option<Box<str>>>,
+    links: PerKind<Arc<Vec<Link>>>,
+    windows: PerKind<Vec<(LinkWindow, Arc<LinkPage>)>>,
+    counts: PerKind<usize>,
     /// Results of in-memory computations a resolver may ask for again (a filtered list, a
     /// search) while it waits for reads.
     memo: RefCell<Map<String, Arc<dyn Any + Send + Sync>>>,
@@ -55,7 +57,7 @@ pub struct Fetched {
 
 impl Default for Fetched {
     fn default() -> Self {
-        fn per<V>(n: usize) -> Vec<Map<Box<str>, V>> {
+        fn per<V>(n: usize) -> PerKind<V> {
             (0..n).map(|_| Map::default()).collect()
         }
         Fetched {

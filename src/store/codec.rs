@@ -40,7 +40,7 @@ pub fn encode_postings(postings: &[(u32, Field)]) -> Vec<u8> {
 
 /// The postings of an encoded list, read in place; the list's layout is checked first.
 pub fn postings(bytes: &[u8]) -> Result<impl Iterator<Item = (u32, Field)> + '_, StoreError> {
-    if bytes.len() % 5 != 0 || bytes.chunks_exact(5).any(|chunk| Field::from_index(chunk[4]).is_none()) {
+    if !bytes.len().is_multiple_of(5) || bytes.chunks_exact(5).any(|chunk| Field::from_index(chunk[4]).is_none()) {
         return Err(StoreError::Decode(format!("a posting list of {} bytes is not one", bytes.len())));
     }
     Ok(bytes.chunks_exact(5).map(|chunk| {

@@ -1657,7 +1657,7 @@ fn walk(items: &mut Vec<Sel>, n: &mut usize, fragments: &[Fragment]) -> bool {
                     }
                 }
                 // A sub-selection of more than `__typename` reduced to it.
-                if !sub.is_empty() && !(sub.len() == 1 && matches!(&sub[0], Sel::Field { name, .. } if name == "__typename")) {
+                if !sub.is_empty() && (sub.len() != 1 || !matches!(&sub[0], Sel::Field { name, .. } if name == "__typename")) {
                     if *n == 0 {
                         *sub = vec![leaf("__typename")];
                         return true;
@@ -1789,11 +1789,9 @@ pub fn simplification(doc: &Doc, k: usize) -> Option<Doc> {
         }
         n -= 1;
     }
-    if d.name.is_some() && !d.other_operation {
-        if n == 0 {
-            d.name = None;
-            return Some(d);
-        }
+    if d.name.is_some() && !d.other_operation && n == 0 {
+        d.name = None;
+        return Some(d);
     }
     None
 }

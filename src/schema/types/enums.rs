@@ -102,7 +102,7 @@ pub fn order_fields(field_type: &'static str) -> Vec<InputDef> {
 }
 
 /// The field an order input names.
-pub fn order_field<'a>(order: &'a Args) -> Option<&'a str> {
+pub fn order_field(order: &Args) -> Option<&str> {
     match order.get("field")? {
         Value::Enum(name) => Some(name.as_str()),
         Value::String(name) => Some(name.as_str()),
