@@ -41,7 +41,7 @@ pub fn open(args: &config::ServeArgs, fixtures: PathBuf) -> Result<AppState, sto
         },
     ));
     let metrics = Arc::new(http::metrics::Metrics::new(&store));
-    Ok(AppState { engine, store, limits: args.http_limits(), sdl: schema::sdl().into(), metrics })
+    Ok(AppState::new(http::Shared { engine, store, limits: args.http_limits(), sdl: schema::sdl().into(), metrics }))
 }
 
 /// Serves the application on `listener` until `shutdown` completes, then finishes in-flight requests.

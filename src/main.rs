@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::Parser;
+use tracing_appender::non_blocking::{NonBlockingBuilder, WorkerGuard};
 use tracing_subscriber::EnvFilter;
 
 use capgraph::config::{Cli, Command, LogFormat, ServeArgs};
@@ -13,21 +14,26 @@ use capgraph::config::{Cli, Command, LogFormat, ServeArgs};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-fn init_logging(format: LogFormat) {
+/// Logs go to stderr through a thread of their own: a request formats its line and queues it, and
+/// the writer thread writes whatever has queued in one call. Nothing is dropped (a full queue makes
+/// the logging thread wait); the returned guard writes what is left when it is dropped.
+fn init_logging(format: LogFormat) -> WorkerGuard {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("capgraph=info"));
     // Colours only on a terminal: logs piped to a file or a collector stay plain text.
     let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(ansi);
+    let (writer, guard) = NonBlockingBuilder::default().lossy(false).finish(std::io::BufWriter::new(std::io::stderr()));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(writer).with_ansi(ansi);
     match format {
         LogFormat::Text => builder.init(),
         // One JSON object per line, the event's fields at the top level beside `message`.
         LogFormat::Json => builder.json().flatten_event(true).init(),
     }
+    guard
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_logging(cli.log_format);
+    let logging = init_logging(cli.log_format);
     let result = match cli.command {
         Some(Command::Schema) => {
             print!("{}", capgraph::schema::sdl());
@@ -37,6 +43,8 @@ fn main() -> ExitCode {
         Some(Command::Serve(args)) => serve(args, cli.fixtures),
         None => serve(ServeArgs::default(), cli.fixtures),
     };
+    // Every log line is out before the final error, if any.
+    drop(logging);
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {

@@ -487,7 +487,13 @@ async fn cors_allows_only_configured_origins() {
 async fn every_response_carries_a_request_id() {
     let response = client().get(shared().url("/healthz")).send().await.unwrap();
     let id = response.headers()["x-request-id"].to_str().unwrap().to_owned();
-    assert_eq!(id.len(), 36, "a UUID: {id}");
+    let groups: Vec<usize> = id.split('-').map(str::len).collect();
+    assert_eq!(groups, [8, 4, 4, 4, 12], "a UUID: {id}");
+    assert!(id.chars().all(|c| c == '-' || c.is_ascii_hexdigit()), "a UUID: {id}");
+    assert_eq!(&id[14..15], "8", "version 8: {id}");
+    assert!("89ab".contains(&id[19..20]), "the RFC 9562 variant: {id}");
+    let next = client().get(shared().url("/healthz")).send().await.unwrap();
+    assert_ne!(next.headers()["x-request-id"].to_str().unwrap(), id, "each request has its own id");
     let response = client().get(shared().url("/healthz")).header("x-request-id", "trace-me-42").send().await.unwrap();
     assert_eq!(response.headers()["x-request-id"], "trace-me-42", "a client's id is kept");
     let refused = post_bytes(shared(), "nope").await;

@@ -3,7 +3,14 @@
 //! Every refusal is a [`Rejection`], answered with a GraphQL error body by
 //! [`super::graphql::error_response`].
 
-use std::{any::Any, time::Duration};
+use std::{
+    any::Any,
+    sync::{
+        atomic::{AtomicU64, Ordering},
+        Arc,
+    },
+    time::Duration,
+};
 
 use axum::{
     body::{Body, Bytes},
@@ -13,7 +20,10 @@ use axum::{
     response::Response,
 };
 use futures_util::StreamExt;
-use tower_http::cors::{AllowOrigin, Any as AnyOrigin, CorsLayer};
+use tower_http::{
+    cors::{AllowOrigin, Any as AnyOrigin, CorsLayer},
+    request_id::{MakeRequestId, RequestId},
+};
 
 use super::graphql::{error_response, Rejection};
 use crate::errors as codes;
@@ -121,6 +131,49 @@ pub fn panic_response(panic: Box<dyn Any + Send + 'static>) -> Response {
         panic.downcast_ref::<String>().map(String::as_str).or_else(|| panic.downcast_ref::<&str>().copied()).unwrap_or("(no message)");
     tracing::error!(panic = detail, "a request panicked");
     error_response(StatusCode::INTERNAL_SERVER_ERROR, codes::INTERNAL, "internal error")
+}
+
+/// Request ids for requests that come without one: UUIDs of version 8 (RFC 9562's free-form
+/// layout), a random part drawn once per process and a counter, so that ids are unique across
+/// replicas and restarts without a call to the OS's random source per request.
+#[derive(Clone)]
+pub struct MakeRequestIds(Arc<RequestIds>);
+
+struct RequestIds {
+    process: u64,
+    next: AtomicU64,
+}
+
+impl MakeRequestIds {
+    pub fn new() -> MakeRequestIds {
+        let random = || std::hash::BuildHasher::hash_one(&std::hash::RandomState::new(), std::time::SystemTime::now());
+        MakeRequestIds(Arc::new(RequestIds { process: random(), next: AtomicU64::new(random()) }))
+    }
+}
+
+impl Default for MakeRequestIds {
+    fn default() -> Self {
+        MakeRequestIds::new()
+    }
+}
+
+impl MakeRequestId for MakeRequestIds {
+    fn make_request_id<B>(&mut self, _: &axum::http::Request<B>) -> Option<RequestId> {
+        let ids = &self.0;
+        let count = ids.next.fetch_add(1, Ordering::Relaxed);
+        // Version 8 in bits 48..52, variant `10` in the top bits of the second half.
+        let high = (ids.process & !0xF000) | 0x8000;
+        let low = (count & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000;
+        let text = format!(
+            "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
+            high >> 32,
+            (high >> 16) & 0xFFFF,
+            high & 0xFFFF,
+            low >> 48,
+            low & 0xFFFF_FFFF_FFFF
+        );
+        HeaderValue::from_str(&text).ok().map(RequestId::new)
+    }
 }
 
 /// The request id the request-id layer set (or the client sent).

@@ -14,7 +14,7 @@ use tower::util::option_layer;
 use tower_http::{
     catch_panic::CatchPanicLayer,
     compression::CompressionLayer,
-    request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    request_id::{PropagateRequestIdLayer, SetRequestIdLayer},
 };
 
 use crate::{engine::Engine, store::Store};
@@ -50,9 +50,12 @@ impl Default for HttpLimits {
     }
 }
 
-/// Everything a handler needs; cheap to clone.
+/// Everything a handler needs, shared: axum clones the state for every request and middleware.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+/// What [`AppState`] shares.
+pub struct Shared {
     pub engine: Arc<Engine>,
     pub store: Arc<Store>,
     pub limits: HttpLimits,
@@ -60,6 +63,20 @@ pub struct AppState {
     pub sdl: Arc<str>,
     /// This server's own metrics recorder (see [`metrics`]).
     pub metrics: Arc<metrics::Metrics>,
+}
+
+impl AppState {
+    pub fn new(shared: Shared) -> AppState {
+        AppState(Arc::new(shared))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
 }
 
 /// The whole application as an axum router; tests serve it on a free port.
@@ -88,5 +105,5 @@ pub fn router(state: AppState) -> Router {
         .layer(CompressionLayer::new())
         .layer(option_layer(limits::cors(&limits.cors_origins)))
         .layer(PropagateRequestIdLayer::x_request_id())
-        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .layer(SetRequestIdLayer::x_request_id(limits::MakeRequestIds::new()))
 }

@@ -19,15 +19,15 @@ use crate::{
     store::{AnyRecord, Index, Link, LinkPage, LinkWindow, Store, StoreError, Stored},
 };
 
-type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+type Hasher = foldhash::fast::RandomState;
+type Map<K, V> = HashMap<K, V, Hasher>;
 /// One map per record kind, by key.
 type PerKind<V> = Vec<Map<Box<str>, V>>;
 
-type Set<K> = std::collections::HashSet<K, foldhash::fast::RandomState>;
+type Set<K> = std::collections::HashSet<K, Hasher>;
 
 /// The store reads resolvers are waiting for, each asked for once however many resolvers miss
 /// it (thousands of participations miss the same few nations).
-#[derive(Default)]
 pub struct Misses {
     records: [Set<Box<str>>; RecordKind::COUNT],
     /// The codes of the records whose code, name, acronym or alias folds to these texts.
@@ -35,6 +35,16 @@ pub struct Misses {
     links: [Set<Box<str>>; Index::COUNT],
     windows: Vec<(Index, Box<str>, LinkWindow)>,
     counts: [Set<Box<str>>; Index::COUNT],
+}
+
+impl Default for Misses {
+    fn default() -> Self {
+        fn sets<const N: usize>(state: &Hasher) -> [Set<Box<str>>; N] {
+            std::array::from_fn(|_| Set::with_hasher(state.clone()))
+        }
+        let state = Hasher::default();
+        Misses { records: sets(&state), lookups: sets(&state), links: sets(&state), windows: Vec::new(), counts: sets(&state) }
+    }
 }
 
 fn ask(set: &mut Set<Box<str>>, key: &str) {
@@ -57,16 +67,18 @@ pub struct Fetched {
 
 impl Default for Fetched {
     fn default() -> Self {
-        fn per<V>(n: usize) -> PerKind<V> {
-            (0..n).map(|_| Map::default()).collect()
+        // One seed for all the maps (a fresh seed per map is a measurable share of a small answer).
+        fn per<V>(n: usize, state: &Hasher) -> PerKind<V> {
+            (0..n).map(|_| Map::with_hasher(state.clone())).collect()
         }
+        let state = Hasher::default();
         Fetched {
-            records: per(RecordKind::COUNT),
-            lookups: per(RecordKind::COUNT),
-            links: per(Index::COUNT),
-            windows: per(Index::COUNT),
-            counts: per(Index::COUNT),
-            memo: RefCell::default(),
+            records: per(RecordKind::COUNT, &state),
+            lookups: per(RecordKind::COUNT, &state),
+            links: per(Index::COUNT, &state),
+            windows: per(Index::COUNT, &state),
+            counts: per(Index::COUNT, &state),
+            memo: RefCell::new(Map::with_hasher(state.clone())),
         }
     }
 }
