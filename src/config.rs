@@ -83,6 +83,10 @@ pub struct ServeArgs {
     /// Per-request time limit in milliseconds (HTTP 503 beyond).
     #[arg(long, env = "CAPGRAPH_REQUEST_TIMEOUT_MS", default_value_t = HttpLimits::default().timeout.as_millis() as u64)]
     pub request_timeout_ms: u64,
+    /// Longest wait in milliseconds for a request's headers on an open connection (then the
+    /// connection is closed): slow or idle clients cannot hold connections.
+    #[arg(long, env = "CAPGRAPH_HEADER_READ_TIMEOUT_MS", default_value_t = HttpLimits::default().header_read_timeout.as_millis() as u64)]
+    pub header_read_timeout_ms: u64,
     /// Most aliases (`a: field`) in one query document.
     #[arg(long, env = "CAPGRAPH_MAX_ALIASES", default_value_t = QueryLimits::default().aliases)]
     pub max_aliases: usize,
@@ -193,6 +197,7 @@ impl ServeArgs {
             body_bytes: self.max_body_bytes,
             batch: self.max_batch,
             timeout: Duration::from_millis(self.request_timeout_ms),
+            header_read_timeout: Duration::from_millis(self.header_read_timeout_ms),
             cors_origins: self.cors_origins.clone(),
             cache_control: self.cache_control.clone(),
             persisted_query_bytes: self.persisted_queries_mb * 1024 * 1024,

@@ -22,11 +22,9 @@ pub mod model;
 pub mod schema;
 pub mod store;
 
-use std::{future::Future, path::PathBuf, sync::Arc};
+use std::{path::PathBuf, sync::Arc};
 
-use tokio::net::TcpListener;
-
-pub use http::{router, AppState};
+pub use http::{router, serve::serve, AppState};
 
 /// Opens (or rebuilds) the store for the fixtures and builds the application state.
 pub fn open(args: &config::ServeArgs, fixtures: PathBuf) -> Result<AppState, store::StoreError> {
@@ -42,11 +40,6 @@ pub fn open(args: &config::ServeArgs, fixtures: PathBuf) -> Result<AppState, sto
     ));
     let metrics = Arc::new(http::metrics::Metrics::new(&store));
     Ok(AppState::new(http::Shared { engine, store, limits: args.http_limits(), sdl: schema::sdl().into(), metrics }))
-}
-
-/// Serves the application on `listener` until `shutdown` completes, then finishes in-flight requests.
-pub async fn serve(listener: TcpListener, state: AppState, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
-    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await
 }
 
 /// Completes on SIGINT (Ctrl-C) or SIGTERM: the cue for a graceful shutdown.

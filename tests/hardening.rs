@@ -581,3 +581,23 @@ async fn concurrent_mixed_load_leaves_the_server_healthy() {
     let ready: Value = server.get("/readyz").await.json().await.unwrap();
     assert_eq!(ready["status"], "ready");
 }
+
+/// A client that opens a connection and sends its headers slowly (or never) loses the connection
+/// after `--header-read-timeout-ms`; a prompt client on the same server is served meanwhile.
+#[tokio::test]
+async fn a_connection_that_sends_no_headers_in_time_is_closed() {
+    let server = server_with(|args| args.header_read_timeout_ms = 300);
+    let address = server.base.trim_start_matches("http://").to_owned();
+    let mut slow = tokio::net::TcpStream::connect(&address).await.unwrap();
+    slow.write_all(b"POST /graphql HTTP/1.1\r\nHost: x\r\n").await.unwrap();
+    assert_healthy(&server).await;
+    let started = Instant::now();
+    let mut buffer = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(5), slow.read_to_end(&mut buffer)).await;
+    assert!(read.is_ok(), "the connection is still open after 5 s");
+    let waited = started.elapsed();
+    assert!(waited < Duration::from_secs(3), "closed only after {waited:?}");
+    // hyper answers a header timeout with nothing or a bare 408; never with a GraphQL answer.
+    let text = String::from_utf8_lossy(&buffer);
+    assert!(text.is_empty() || text.starts_with("HTTP/1.1 408"), "{text}");
+}

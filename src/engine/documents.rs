@@ -14,12 +14,12 @@ use quick_cache::sync::Cache;
 use tokio::sync::OnceCell;
 
 use super::{
-    limits::{self, coded, LimitError},
+    limits::{self, LimitError},
     plan::{self, CompileError, Plan},
     types::TypeInfo,
     QueryLimits,
 };
-use crate::errors as codes;
+use crate::errors::{code, code_of, request_error, set_code};
 
 /// One operation's plan, or why there is none.
 pub enum Compiled {
@@ -88,11 +88,10 @@ impl Document {
 
 /// Gives a code to an error async-graphql raised without one: its validation errors.
 pub fn classify(error: &mut ServerError) {
-    if error.extensions.as_ref().and_then(|e| e.get("code")).is_some() {
+    if code_of(error).is_some() {
         return;
     }
-    let code = if error.path.is_empty() { codes::GRAPHQL_VALIDATION_FAILED } else { codes::BAD_USER_INPUT };
-    error.extensions.get_or_insert_with(Default::default).set("code", code);
+    set_code(error, if error.path.is_empty() { code::GRAPHQL_VALIDATION_FAILED } else { code::BAD_USER_INPUT });
 }
 
 /// Every request's document, from the cache when it can.
@@ -116,7 +115,7 @@ impl Documents {
         limits::check_text(&self.limits, query).map_err(|LimitError(e)| e)?;
         let ast = parse_query(query).map_err(|err| {
             let mut error = ServerError::from(err);
-            error.extensions.get_or_insert_with(Default::default).set("code", codes::GRAPHQL_PARSE_FAILED);
+            set_code(&mut error, code::GRAPHQL_PARSE_FAILED);
             error
         })?;
         let budget = self.limits.complexity.clamp(10_000, 1_000_000) as u64;
@@ -144,5 +143,5 @@ impl Documents {
 /// The request error for a document no plan can be made of although it is valid (a bug: the
 /// plan covers every field of the schema).
 pub fn unplannable() -> ServerError {
-    coded(codes::INTERNAL, "internal error", None)
+    request_error(code::INTERNAL, "internal error", None)
 }

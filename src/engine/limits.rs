@@ -16,7 +16,7 @@
 //! connection. A selection on an interface or union costs what its costliest type selects.
 //! Introspection fields count 1 each (their size is the schema's, which is fixed).
 
-use async_graphql::{ErrorExtensionValues, Pos, ServerError, Value, Variables};
+use async_graphql::{Pos, ServerError, Value, Variables};
 use async_graphql_value::Value as AstValue;
 
 use super::QueryLimits;
@@ -24,7 +24,7 @@ use super::{
     plan::{FieldKind, FieldPlan, Plan, SelId},
     types::{strip_non_null, PTy, TypeInfo},
 };
-use crate::errors as codes;
+use crate::errors::{code, request_error};
 
 /// Brackets may nest at most this deep whatever the configured depth: the parser recurses on them.
 pub const PARSER_NESTING_CEILING: usize = 128;
@@ -33,13 +33,6 @@ pub const PARSER_NESTING_CEILING: usize = 128;
 /// fragments and nested argument values around `depth` levels of fields.
 pub fn nesting_limit(depth: usize) -> usize {
     depth.saturating_mul(2).clamp(32, PARSER_NESTING_CEILING)
-}
-
-/// A request-level error with `extensions.code`.
-pub fn coded(code: &str, message: impl Into<String>, pos: Option<Pos>) -> ServerError {
-    let mut extensions = ErrorExtensionValues::default();
-    extensions.set("code", code);
-    ServerError { extensions: Some(extensions), ..ServerError::new(message, pos) }
 }
 
 /// A limit a request broke.
@@ -61,7 +54,7 @@ pub fn check_text(limits: &QueryLimits, query: &str) -> Result<(), LimitError> {
         let chars = query.chars().count();
         if chars > limits.query_chars {
             let message = format!("the query is {chars} characters long; at most {} are allowed", limits.query_chars);
-            return Err(LimitError(coded(codes::QUERY_TOO_LARGE, message, None)));
+            return Err(LimitError(request_error(code::QUERY_TOO_LARGE, message, None)));
         }
     }
     scan(query, limits.tokens, nesting_limit(limits.depth))
@@ -120,7 +113,7 @@ pub fn scan(query: &str, max_tokens: usize, max_nesting: usize) -> Result<(), Li
                 depth += 1;
                 if depth > max_nesting {
                     let message = format!("the query nests brackets more than {max_nesting} levels deep");
-                    return Err(LimitError(coded(codes::DEPTH_LIMIT_EXCEEDED, message, Some(pos_at(query, i)))));
+                    return Err(LimitError(request_error(code::DEPTH_LIMIT_EXCEEDED, message, Some(pos_at(query, i)))));
                 }
                 i += 1;
             }
@@ -154,7 +147,7 @@ pub fn scan(query: &str, max_tokens: usize, max_nesting: usize) -> Result<(), Li
         tokens += 1;
         if tokens > max_tokens {
             let message = format!("the query has more than {max_tokens} tokens");
-            return Err(LimitError(coded(codes::TOKEN_LIMIT_EXCEEDED, message, None)));
+            return Err(LimitError(request_error(code::TOKEN_LIMIT_EXCEEDED, message, None)));
         }
     }
     Ok(())
@@ -164,15 +157,15 @@ pub fn scan(query: &str, max_tokens: usize, max_nesting: usize) -> Result<(), Li
 pub fn check_plan(limits: &QueryLimits, plan: &Plan) -> Result<(), LimitError> {
     if let (false, Some(pos)) = (limits.introspection, plan.introspection) {
         let message = "introspection is disabled on this server; the SDL is at /schema.graphql";
-        return Err(LimitError(coded(codes::INTROSPECTION_DISABLED, message, Some(pos))));
+        return Err(LimitError(request_error(code::INTROSPECTION_DISABLED, message, Some(pos))));
     }
     if plan.root_fields > limits.root_fields {
         let message = format!("the operation selects {} root fields; at most {} are allowed", plan.root_fields, limits.root_fields);
-        return Err(LimitError(coded(codes::ROOT_FIELD_LIMIT_EXCEEDED, message, Some(plan.operation_pos))));
+        return Err(LimitError(request_error(code::ROOT_FIELD_LIMIT_EXCEEDED, message, Some(plan.operation_pos))));
     }
     if plan.depth > limits.depth {
         let message = format!("the query is {} levels deep; at most {} are allowed", plan.depth, limits.depth);
-        return Err(LimitError(coded(codes::DEPTH_LIMIT_EXCEEDED, message, Some(plan.operation_pos))));
+        return Err(LimitError(request_error(code::DEPTH_LIMIT_EXCEEDED, message, Some(plan.operation_pos))));
     }
     Ok(())
 }
@@ -253,7 +246,7 @@ pub fn check_complexity(
             "the query's complexity is {cost}; at most {} is allowed (lists count once per item: ask for smaller pages with `first`/`last`)",
             limits.complexity
         );
-        return Err(LimitError(coded(codes::COMPLEXITY_LIMIT_EXCEEDED, message, Some(plan.operation_pos))));
+        return Err(LimitError(request_error(code::COMPLEXITY_LIMIT_EXCEEDED, message, Some(plan.operation_pos))));
     }
     Ok(())
 }

@@ -35,7 +35,7 @@ use self::{
     types::TypeInfo,
 };
 use crate::{
-    errors as codes,
+    errors::{code, code_of},
     schema::{self, args::Args, dynamic::SchemaOptions, PageLimits},
     store::Store,
 };
@@ -199,23 +199,14 @@ impl Answer {
 }
 
 fn codes_of(errors: &[ServerError]) -> Vec<String> {
-    errors
-        .iter()
-        .map(|e| match e.extensions.as_ref().and_then(|x| x.get("code")) {
-            Some(Value::String(code)) => code.clone(),
-            _ => "UNKNOWN".to_owned(),
-        })
-        .collect()
+    errors.iter().map(|e| code_of(e).unwrap_or("UNKNOWN").to_owned()).collect()
 }
 
 /// Gives internal errors the request id, which the server's log line carries too.
 fn tag_internal_errors(errors: &mut [ServerError], request_id: Option<&str>) {
     let Some(id) = request_id else { return };
-    for error in errors {
-        let extensions = error.extensions.get_or_insert_with(Default::default);
-        if matches!(extensions.get("code"), Some(Value::String(code)) if code == codes::INTERNAL) {
-            extensions.set("requestId", id);
-        }
+    for error in errors.iter_mut().filter(|e| code_of(e) == Some(code::INTERNAL)) {
+        error.extensions.get_or_insert_with(Default::default).set("requestId", id);
     }
 }
 

@@ -21,10 +21,10 @@ use sha2::{Digest, Sha256};
 
 use super::QueryLimits;
 use super::{
-    limits::{coded, LimitError},
+    limits::LimitError,
     types::{Kind, PTy, Source, TypeIdx, TypeInfo},
 };
-use crate::errors as codes;
+use crate::errors::{code, request_error};
 
 pub type SelId = u32;
 pub type FieldId = u32;
@@ -190,14 +190,14 @@ pub fn select_operation<'d>(
     name: Option<&str>,
 ) -> Result<&'d Positioned<OperationDefinition>, ServerError> {
     use async_graphql::parser::types::DocumentOperations;
-    let unknown = |name: &str| coded(codes::OPERATION_RESOLUTION_FAILURE, format!("Unknown operation named \"{name}\"."), None);
+    let unknown = |name: &str| request_error(code::OPERATION_RESOLUTION_FAILURE, format!("Unknown operation named \"{name}\"."), None);
     match (&document.operations, name) {
         (DocumentOperations::Single(_), Some(name)) => Err(unknown(name)),
         (DocumentOperations::Single(operation), None) => Ok(operation),
         (DocumentOperations::Multiple(operations), Some(name)) => operations.get(name).ok_or_else(|| unknown(name)),
         (DocumentOperations::Multiple(operations), None) if operations.len() == 1 => operations.values().next().ok_or_else(|| unknown("")),
-        (DocumentOperations::Multiple(_), None) => Err(coded(
-            codes::OPERATION_RESOLUTION_FAILURE,
+        (DocumentOperations::Multiple(_), None) => Err(request_error(
+            code::OPERATION_RESOLUTION_FAILURE,
             "The document has several operations: `operationName` must say which one to run.",
             None,
         )),
@@ -238,7 +238,7 @@ pub fn check_fragments(document: &ExecutableDocument, budget: u64) -> Result<(),
                 } else {
                     format!("Cannot spread fragment \"{name}\" within itself via {}.", via.join(", "))
                 };
-                return Err(CompileError::Refused(coded(codes::GRAPHQL_VALIDATION_FAILED, message, Some(pos))));
+                return Err(CompileError::Refused(request_error(code::GRAPHQL_VALIDATION_FAILED, message, Some(pos))));
             }
             // Fragments nest at most as deep as the text's brackets allow, which the scan bounds.
             let Some(fragment) = self.document.fragments.get(name) else { return Err(CompileError::Invalid) };
@@ -261,7 +261,7 @@ pub fn check_fragments(document: &ExecutableDocument, budget: u64) -> Result<(),
     }
     if total > budget {
         let message = format!("the query expands to more than {budget} selections (fragments count once per spread)");
-        return Err(CompileError::Refused(coded(codes::COMPLEXITY_LIMIT_EXCEEDED, message, None)));
+        return Err(CompileError::Refused(request_error(code::COMPLEXITY_LIMIT_EXCEEDED, message, None)));
     }
     Ok(())
 }
@@ -327,7 +327,7 @@ pub fn compile(document: &ExecutableDocument, name: Option<&str>, types: &TypeIn
     if compiler.aliases.len() > limits.aliases {
         let first_over = compiler.aliases.iter().copied().min();
         let message = format!("the query uses {} aliases; at most {} are allowed", compiler.aliases.len(), limits.aliases);
-        return Err(CompileError::Refused(coded(codes::ALIAS_LIMIT_EXCEEDED, message, first_over)));
+        return Err(CompileError::Refused(request_error(code::ALIAS_LIMIT_EXCEEDED, message, first_over)));
     }
     compiler.plan.fingerprint = fingerprint(&compiler.plan, types);
     Ok(compiler.plan)
@@ -337,7 +337,7 @@ impl<'d> Compiler<'d, '_> {
     fn directives(&self, count: usize, what: &str, pos: Pos) -> Result<(), CompileError> {
         if count > self.limits.directives {
             let message = format!("{what} has {count} directives; at most {} are allowed on one field", self.limits.directives);
-            return Err(CompileError::Refused(coded(codes::DIRECTIVE_LIMIT_EXCEEDED, message, Some(pos))));
+            return Err(CompileError::Refused(request_error(code::DIRECTIVE_LIMIT_EXCEEDED, message, Some(pos))));
         }
         Ok(())
     }
@@ -424,7 +424,7 @@ impl<'d> Compiler<'d, '_> {
                     }
                     if into.expanded.len() > self.budget {
                         let message = format!("the query expands to more than {} fragment spreads", self.budget);
-                        return Err(CompileError::Refused(coded(codes::COMPLEXITY_LIMIT_EXCEEDED, message, Some(spread.pos))));
+                        return Err(CompileError::Refused(request_error(code::COMPLEXITY_LIMIT_EXCEEDED, message, Some(spread.pos))));
                     }
                     into.expanded.push((name.clone(), all.clone()));
                     if self.types.applies(condition, concrete) {
@@ -502,7 +502,7 @@ impl<'d> Compiler<'d, '_> {
     fn field(&mut self, concrete: TypeIdx, key: Name, nodes: Vec<Node<'d>>, depth: usize) -> Result<FieldId, CompileError> {
         if self.plan.fields.len() >= self.budget {
             let message = format!("the query expands to more than {} fields", self.budget);
-            return Err(CompileError::Refused(coded(codes::COMPLEXITY_LIMIT_EXCEEDED, message, None)));
+            return Err(CompileError::Refused(request_error(code::COMPLEXITY_LIMIT_EXCEEDED, message, None)));
         }
         let first = nodes[0].field;
         let name = first.node.name.node.clone();

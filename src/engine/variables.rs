@@ -9,9 +9,8 @@ use async_graphql::{
     Name, ServerError, Value, Variables,
 };
 
-use super::limits::coded;
 use crate::{
-    errors as codes,
+    errors::{code, request_error},
     schema::{registry, TypeDef},
 };
 
@@ -122,7 +121,7 @@ pub fn coerce_variables(operation: &OperationDefinition, given: &Variables) -> R
                 coerced.insert(name.clone(), value);
             }
             Ok(None) => {}
-            Err(message) => return Err(coded(codes::BAD_USER_INPUT, message, Some(definition.pos))),
+            Err(message) => return Err(request_error(code::BAD_USER_INPUT, message, Some(definition.pos))),
         }
     }
     Ok(coerced)

@@ -12,12 +12,11 @@ use async_graphql::{PathSegment, ServerError, Value};
 use super::{
     execute::{Run, Shape, Slot, Tree, DATA_PREFIX},
     json,
-    limits::coded,
     plan::{FieldKind, FieldPlan, Plan, SelId},
     types::{PTy, TypeInfo},
 };
 use crate::{
-    errors::FieldError,
+    errors::{request_error, FieldError},
     schema::{
         def::Fail,
         fetch::{Ctx, Fetched},
@@ -61,7 +60,7 @@ enum Segment<'a> {
 
 impl Writer<'_, '_> {
     fn error(&mut self, error: &FieldError, f: &FieldPlan) {
-        let mut server = coded(error.code, error.message.clone(), None);
+        let mut server = request_error(error.code(), error.to_string(), None);
         server.locations = f.locations(self.run.conditions);
         server.path = self
             .path

@@ -3,7 +3,7 @@
 use axum::{extract::State, http::header, response::IntoResponse, Json};
 use serde_json::json;
 
-use super::AppState;
+use super::state::AppState;
 
 pub async fn healthz() -> &'static str {
     "ok\n"

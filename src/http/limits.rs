@@ -1,34 +1,24 @@
-//! HTTP protections around `/graphql`: body size, time limit, CSRF, CORS, request ids, panics.
+//! HTTP protections around `/graphql`: body size, time limit, CSRF, CORS, panics.
 //!
-//! Every refusal is a [`Rejection`], answered with a GraphQL error body by
-//! [`super::graphql::error_response`].
+//! Every refusal is a [`Rejection`], answered with a GraphQL error body by [`error_response`].
 
-use std::{
-    any::Any,
-    sync::{
-        atomic::{AtomicU64, Ordering},
-        Arc,
-    },
-    time::Duration,
-};
+use std::{any::Any, time::Duration};
 
 use axum::{
     body::{Body, Bytes},
-    extract::{MatchedPath, Request, State},
+    extract::{Request, State},
     http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode},
     middleware::Next,
     response::Response,
 };
 use futures_util::StreamExt;
-use tower_http::{
-    cors::{AllowOrigin, Any as AnyOrigin, CorsLayer},
-    request_id::{MakeRequestId, RequestId},
+use tower_http::cors::{AllowOrigin, Any as AnyOrigin, CorsLayer};
+
+use super::request_id::REQUEST_ID;
+use crate::errors::{
+    code,
+    http::{error_response, Rejection},
 };
-
-use super::graphql::{error_response, Rejection};
-use crate::errors as codes;
-
-pub const REQUEST_ID: &str = "x-request-id";
 
 /// Headers a browser cannot send cross-site without a CORS preflight: their presence proves the
 /// request is not a forged "simple" request (Apollo Server's CSRF prevention uses the same two).
@@ -64,7 +54,7 @@ pub fn check_csrf(method: &Method, headers: &HeaderMap) -> Result<(), Rejection>
         Some(ty) if !SIMPLE_CONTENT_TYPES.contains(&ty.as_str()) => Ok(()),
         _ => Err(Rejection::new(
             StatusCode::BAD_REQUEST,
-            codes::CSRF_BLOCKED,
+            code::CSRF_BLOCKED,
             "This request has been blocked as a potential cross-site request forgery: send it with \
              `content-type: application/json`, or with a non-empty `apollo-require-preflight` or \
              `x-apollo-operation-name` header.",
@@ -80,14 +70,14 @@ pub fn check_content_type(headers: &HeaderMap) -> Result<(), Rejection> {
         Some(ty) if ty == "application/json" || ty.ends_with("+json") => Ok(()),
         Some(ty) => Err(Rejection::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            codes::UNSUPPORTED_MEDIA_TYPE,
+            code::UNSUPPORTED_MEDIA_TYPE,
             format!("a POST body must be application/json, not {ty}"),
         )),
     }
 }
 
 fn too_large(limit: usize) -> Rejection {
-    Rejection::new(StatusCode::PAYLOAD_TOO_LARGE, codes::PAYLOAD_TOO_LARGE, format!("the request body is larger than {limit} bytes"))
+    Rejection::new(StatusCode::PAYLOAD_TOO_LARGE, code::PAYLOAD_TOO_LARGE, format!("the request body is larger than {limit} bytes"))
 }
 
 /// Reads the body, at most `limit` bytes: a larger declared length is refused before reading
@@ -101,7 +91,7 @@ pub async fn read_body(body: Body, headers: &HeaderMap, limit: usize) -> Result<
     let mut stream = body.into_data_stream();
     while let Some(chunk) = stream.next().await {
         let chunk = chunk.map_err(|err| {
-            Rejection::new(StatusCode::BAD_REQUEST, codes::BAD_REQUEST, format!("the request body could not be read: {err}"))
+            Rejection::new(StatusCode::BAD_REQUEST, code::BAD_REQUEST, format!("the request body could not be read: {err}"))
         })?;
         if buffer.len() + chunk.len() > limit {
             return Err(too_large(limit));
@@ -119,7 +109,7 @@ pub async fn time_limit(State(limit): State<Duration>, request: Request, next: N
         Err(_) => {
             tracing::warn!(limit_ms = limit.as_millis() as u64, "request timed out");
             let message = format!("the request took longer than the server's limit of {} ms", limit.as_millis());
-            error_response(StatusCode::SERVICE_UNAVAILABLE, codes::TIMEOUT, message)
+            error_response(StatusCode::SERVICE_UNAVAILABLE, code::TIMEOUT, message)
         }
     }
 }
@@ -130,63 +120,7 @@ pub fn panic_response(panic: Box<dyn Any + Send + 'static>) -> Response {
     let detail =
         panic.downcast_ref::<String>().map(String::as_str).or_else(|| panic.downcast_ref::<&str>().copied()).unwrap_or("(no message)");
     tracing::error!(panic = detail, "a request panicked");
-    error_response(StatusCode::INTERNAL_SERVER_ERROR, codes::INTERNAL, "internal error")
-}
-
-/// Request ids for requests that come without one: UUIDs of version 8 (RFC 9562's free-form
-/// layout), a random part drawn once per process and a counter, so that ids are unique across
-/// replicas and restarts without a call to the OS's random source per request.
-#[derive(Clone)]
-pub struct MakeRequestIds(Arc<RequestIds>);
-
-struct RequestIds {
-    process: u64,
-    next: AtomicU64,
-}
-
-impl MakeRequestIds {
-    pub fn new() -> MakeRequestIds {
-        let random = || std::hash::BuildHasher::hash_one(&std::hash::RandomState::new(), std::time::SystemTime::now());
-        MakeRequestIds(Arc::new(RequestIds { process: random(), next: AtomicU64::new(random()) }))
-    }
-}
-
-impl Default for MakeRequestIds {
-    fn default() -> Self {
-        MakeRequestIds::new()
-    }
-}
-
-impl MakeRequestId for MakeRequestIds {
-    fn make_request_id<B>(&mut self, _: &axum::http::Request<B>) -> Option<RequestId> {
-        let ids = &self.0;
-        let count = ids.next.fetch_add(1, Ordering::Relaxed);
-        // Version 8 in bits 48..52, variant `10` in the top bits of the second half.
-        let high = (ids.process & !0xF000) | 0x8000;
-        let low = (count & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000;
-        let text = format!(
-            "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
-            high >> 32,
-            (high >> 16) & 0xFFFF,
-            high & 0xFFFF,
-            low >> 48,
-            low & 0xFFFF_FFFF_FFFF
-        );
-        HeaderValue::from_str(&text).ok().map(RequestId::new)
-    }
-}
-
-/// The request id the request-id layer set (or the client sent).
-pub fn request_id(headers: &HeaderMap) -> Option<String> {
-    headers.get(REQUEST_ID).and_then(|v| v.to_str().ok()).map(str::to_owned)
-}
-
-/// The tracing span of one request: method, matched route and request id (never the query string,
-/// which may be long or private).
-pub fn span_for<B>(request: &axum::http::Request<B>) -> tracing::Span {
-    let route = request.extensions().get::<MatchedPath>().map_or_else(|| request.uri().path().to_owned(), |p| p.as_str().to_owned());
-    let id = request.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
-    tracing::info_span!("request", method = %request.method(), route = %route, request_id = %id)
+    error_response(StatusCode::INTERNAL_SERVER_ERROR, code::INTERNAL, "internal error")
 }
 
 /// CORS for the configured origins; `None` (no CORS headers at all) when there are none.

@@ -7,7 +7,7 @@
 //! servers in one process (as in the tests) count their own traffic only.
 //!
 //! [`track`] wraps every request: it opens the request's span (with its id, see
-//! [`limits::span_for`]), times the request, records it, and writes the request's one log line,
+//! [`span_for`]), times the request, records it, and writes the request's one log line,
 //! `target: "capgraph::request"`, with its id, method, path, operation name, status, duration and
 //! outcome.
 
@@ -31,10 +31,11 @@ use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle, 
 use tracing::Instrument;
 
 use super::{
-    graphql::{Outcome, Refused},
-    limits, AppState,
+    outcome::Outcome,
+    request_id::{request_id, span_for},
+    state::AppState,
 };
-use crate::store::Store;
+use crate::{errors::http::Refused, store::Store};
 
 /// HTTP requests, by `route`, `operation` and `outcome`.
 pub const REQUESTS: &str = "capgraph_http_requests_total";
@@ -191,11 +192,11 @@ struct Observed {
 /// Middleware around every request: its span, its metrics and its one log line.
 pub async fn track(State(app): State<AppState>, request: Request, next: Next) -> Response {
     let started = Instant::now();
-    let span = limits::span_for(&request);
+    let span = span_for(&request);
     let route = request.extensions().get::<MatchedPath>().map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
     let method = request.method().clone();
     let path = truncate(request.uri().path(), 256);
-    let request_id = limits::request_id(request.headers()).unwrap_or_else(|| "-".to_owned());
+    let request_id = request_id(request.headers()).unwrap_or_else(|| "-".to_owned());
 
     let response = next.run(request).instrument(span).await;
     let seconds = started.elapsed().as_secs_f64();

@@ -308,41 +308,29 @@ pub struct ProcurementContract {
     pub sources: Vec<Citation>,
 }
 
-/// Everything the fixtures hold, after parsing and before validation of references.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Dataset {
-    pub sources: Vec<Source>,
-    pub areas: Vec<CapabilityArea>,
-    pub nations: Vec<Nation>,
-    pub organisations: Vec<Organisation>,
-    pub projects: Vec<Project>,
-    pub strategies: Vec<Strategy>,
-    pub objectives: Vec<StrategyObjective>,
-    pub contracts: Vec<ProcurementContract>,
-}
-
-/// Calls `$callback!` with every record type once, as
-/// `Kind(RustType, "GraphQL type name", "store tree", Dataset field)`: the one list from which the
-/// store's trees, the record kinds, the `Node` types and the lookups by kind follow, so that a new
-/// record type is added here (plus its own files).
+/// Calls `$callback!` with every record type once, as `Kind(RustType, "GraphQL type name",
+/// "store tree", Dataset field, "fixture file", "noun", "plural")`: the one list from which the
+/// fixture files and the [`Dataset`], the store's trees and counts, the record kinds, the object
+/// types, the `Node` and `SearchResult` types and the lookups by kind follow, so that a new record
+/// type is added here (plus its own files).
 #[macro_export]
 macro_rules! for_each_record {
     ($callback:ident) => {
         $callback! {
-            Project($crate::model::Project, "Project", "record/project", projects),
-            Nation($crate::model::Nation, "Nation", "record/nation", nations),
-            Organisation($crate::model::Organisation, "Organisation", "record/organisation", organisations),
-            CapabilityArea($crate::model::CapabilityArea, "CapabilityArea", "record/capability-area", areas),
-            Strategy($crate::model::Strategy, "Strategy", "record/strategy", strategies),
-            StrategyObjective($crate::model::StrategyObjective, "StrategyObjective", "record/objective", objectives),
-            ProcurementContract($crate::model::ProcurementContract, "ProcurementContract", "record/contract", contracts),
-            Source($crate::model::Source, "Source", "record/source", sources),
+            Project($crate::model::Project, "Project", "record/project", projects, "projects.json", "project", "projects"),
+            Nation($crate::model::Nation, "Nation", "record/nation", nations, "nations.json", "nation", "nations"),
+            Organisation($crate::model::Organisation, "Organisation", "record/organisation", organisations, "organisations.json", "organisation", "organisations"),
+            CapabilityArea($crate::model::CapabilityArea, "CapabilityArea", "record/capability-area", areas, "capability_areas.json", "capability area", "capability areas"),
+            Strategy($crate::model::Strategy, "Strategy", "record/strategy", strategies, "strategies.json", "strategy", "strategies"),
+            StrategyObjective($crate::model::StrategyObjective, "StrategyObjective", "record/objective", objectives, "objectives.json", "objective", "objectives"),
+            ProcurementContract($crate::model::ProcurementContract, "ProcurementContract", "record/contract", contracts, "contracts.json", "contract", "contracts"),
+            Source($crate::model::Source, "Source", "record/source", sources, "sources.json", "source", "sources"),
         }
     };
 }
 
 macro_rules! record_kinds {
-    ($($kind:ident($ty:ty, $name:literal, $tree:literal, $field:ident)),+ $(,)?) => {
+    ($($kind:ident($ty:ty, $name:literal, $tree:literal, $field:ident, $file:literal, $noun:literal, $plural:literal)),+ $(,)?) => {
         /// Which record type a code names.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum RecordKind { $($kind),+ }
@@ -374,7 +362,7 @@ pub trait Record {
 }
 
 macro_rules! records {
-    ($($kind:ident($ty:ty, $name:literal, $tree:literal, $field:ident)),+ $(,)?) => {$(
+    ($($kind:ident($ty:ty, $name:literal, $tree:literal, $field:ident, $file:literal, $noun:literal, $plural:literal)),+ $(,)?) => {$(
         impl Record for $ty {
             const TYPE_NAME: &'static str = $name;
             const KIND: RecordKind = RecordKind::$kind;
@@ -402,19 +390,20 @@ macro_rules! record_sources {
 pub use record_sources;
 for_each_record!(records);
 
-impl Dataset {
-    /// One line with the count of each type, for `capgraph check` and the startup log.
-    pub fn summary(&self) -> String {
-        format!(
-            "{} projects, {} nations, {} organisations, {} capability areas, {} strategies, {} objectives, {} contracts, {} sources",
-            self.projects.len(),
-            self.nations.len(),
-            self.organisations.len(),
-            self.areas.len(),
-            self.strategies.len(),
-            self.objectives.len(),
-            self.contracts.len(),
-            self.sources.len()
-        )
-    }
+macro_rules! dataset {
+    ($($kind:ident($ty:ty, $name:literal, $tree:literal, $field:ident, $file:literal, $noun:literal, $plural:literal)),+ $(,)?) => {
+        /// Everything the fixtures hold, after parsing and before validation of references.
+        #[derive(Debug, Clone, Default, PartialEq, Eq)]
+        pub struct Dataset {
+            $(pub $field: Vec<$ty>,)+
+        }
+
+        impl Dataset {
+            /// One line with the count of each type, for `capgraph check` and the startup log.
+            pub fn summary(&self) -> String {
+                [$(format!("{} {}", self.$field.len(), $plural)),+].join(", ")
+            }
+        }
+    };
 }
+for_each_record!(dataset);

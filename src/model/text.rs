@@ -35,30 +35,13 @@ mod tests {
     }
 }
 
-/// Levenshtein distance, giving up (returning `max + 1`) once it must exceed `max`.
+/// Levenshtein distance (in characters), or `max + 1` when it exceeds `max`.
 pub fn edit_distance_within(a: &str, b: &str, max: usize) -> usize {
-    // Most vocabulary words differ in length by more than `max`: tell before allocating.
+    // Most vocabulary words differ in length by more than `max`: tell before computing.
     if a.chars().count().abs_diff(b.chars().count()) > max {
         return max + 1;
     }
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    let mut current = vec![0; b.len() + 1];
-    for (i, ca) in a.iter().enumerate() {
-        current[0] = i + 1;
-        let mut row_min = current[0];
-        for (j, cb) in b.iter().enumerate() {
-            let substitution = previous[j] + usize::from(ca != cb);
-            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
-            row_min = row_min.min(current[j + 1]);
-        }
-        if row_min > max {
-            return max + 1;
-        }
-        std::mem::swap(&mut previous, &mut current);
-    }
-    previous[b.len()].min(max + 1)
+    strsim::levenshtein(a, b).min(max + 1)
 }
 
 /// Words too common to rank anything.

@@ -32,19 +32,19 @@ fn decode_cursor(argument: &str, cursor: &str) -> Result<String, FieldError> {
         .ok()
         .and_then(|bytes| String::from_utf8(bytes).ok())
         .and_then(|text| text.strip_prefix(CURSOR_PREFIX).map(str::to_owned))
-        .ok_or_else(|| FieldError::bad_input(format!("`{argument}` is not a cursor from this API: {cursor:?}")))
+        .ok_or_else(|| FieldError::NotACursor { argument: argument.to_owned(), cursor: cursor.to_owned() })
 }
 
 fn unknown_cursor(argument: &str, code: &str) -> FieldError {
-    FieldError::bad_input(format!("`{argument}` cursor does not point into this list (record {code:?} is not in it)"))
+    FieldError::CursorNotInList { argument: argument.to_owned(), code: code.to_owned() }
 }
 
 fn size(limits: PageLimits, argument: &str, value: Option<i64>) -> Result<Option<usize>, FieldError> {
     match value {
         None => Ok(None),
-        Some(n) if n < 0 => Err(FieldError::bad_input(format!("`{argument}` must not be negative, got {n}"))),
+        Some(n) if n < 0 => Err(FieldError::NegativeSize { argument: argument.to_owned(), value: n }),
         Some(n) if n as u64 > limits.max as u64 => {
-            Err(FieldError::bad_input(format!("`{argument}` may be at most {}, got {n}", limits.max)))
+            Err(FieldError::SizeTooLarge { argument: argument.to_owned(), max: limits.max as u64, value: n })
         }
         Some(n) => Ok(Some(n as usize)),
     }
@@ -55,7 +55,7 @@ pub fn link_window(args: &Args, limits: PageLimits) -> Result<LinkWindow, FieldE
     let first = size(limits, "first", args.int("first"))?;
     let last = size(limits, "last", args.int("last"))?;
     let take = match (first, last) {
-        (Some(_), Some(_)) => return Err(FieldError::bad_input("pass `first` or `last`, not both")),
+        (Some(_), Some(_)) => return Err(FieldError::FirstAndLast),
         (_, Some(last)) => Take::Last(last),
         (first, None) => Take::First(first.unwrap_or(limits.default)),
     };

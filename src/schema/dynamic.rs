@@ -133,10 +133,10 @@ fn resolver(def: FieldDef, root: bool) -> Field {
                 };
                 match result {
                     Ok(value) => return Ok(value),
-                    Err(Fail::Error(error)) => return Err(with_path(crate::errors::graphql_error(&error), &cx)),
+                    Err(Fail::Error(error)) => return Err(with_path(error.to_graphql(), &cx)),
                     Err(Fail::Pending) => {
                         let mut fetched = reads.fetched.lock().map_err(|_| async_graphql::Error::new("internal: poisoned reads"))?;
-                        fetched.load(&reads.store, misses).map_err(|e| crate::errors::graphql_error(&super::FieldError::internal(e)))?;
+                        fetched.load(&reads.store, misses).map_err(|e| super::FieldError::internal(e).to_graphql())?;
                     }
                 }
             }

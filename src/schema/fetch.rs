@@ -16,7 +16,7 @@ use super::{
 };
 use crate::{
     model::{text::fold, RecordKind},
-    store::{AnyRecord, Index, Link, LinkPage, LinkWindow, Store, StoreError, Stored},
+    store::{search::Hit, AnyRecord, Index, Link, LinkPage, LinkWindow, ProjectFacets, Store, StoreError, Stored},
 };
 
 type Hasher = foldhash::fast::RandomState;
@@ -143,7 +143,8 @@ pub struct Ctx<'r> {
     fetched: &'r Fetched,
     /// Made on the first miss: most resolutions miss nothing.
     misses: RefCell<Option<Box<Misses>>>,
-    pub store: &'r Store,
+    /// Private: resolvers read through the methods below, which batch, keep and count.
+    store: &'r Store,
     pub page: PageLimits,
 }
 
@@ -245,6 +246,30 @@ impl<'r> Ctx<'r> {
         }
     }
 
+    /// Every project's filterable fields and list orders (in memory).
+    pub fn project_facets(&self) -> &'r ProjectFacets {
+        self.store.project_facets()
+    }
+
+    /// The best `limit` search hits for `text`, searched once per request.
+    pub fn search(&self, text: &str, limit: usize) -> Result<Arc<Vec<Hit>>, Fail> {
+        self.memo(format!("search {limit} {text}"), || Ok(self.store.search(text, limit)?))
+    }
+
+    /// Every record of one type, shared, in code order: read once per request.
+    pub fn every<T: Stored>(&self) -> Result<Arc<Vec<Arc<T>>>, Fail> {
+        self.memo(format!("all {}", T::TYPE_NAME), || Ok(self.store.all::<T>()?.into_iter().map(Arc::new).collect()))
+    }
+
+    /// Every record of one type, shared, in `key` order: read once per request.
+    pub fn every_sorted<T: Stored, K: Ord>(&self, key: impl Fn(&T) -> K) -> Result<Arc<Vec<Arc<T>>>, Fail> {
+        self.memo(format!("all {} in order", T::TYPE_NAME), || {
+            let mut all: Vec<Arc<T>> = self.store.all::<T>()?.into_iter().map(Arc::new).collect();
+            all.sort_by_cached_key(|r| key(r));
+            Ok(all)
+        })
+    }
+
     /// The result of `compute` under `key`, computed once per request.
     pub fn memo<T: Any + Send + Sync>(&self, key: String, compute: impl FnOnce() -> Result<T, FieldError>) -> Result<Arc<T>, Fail> {
         if let Some(found) = self.fetched.memo.borrow().get(&key).and_then(|v| v.clone().downcast::<T>().ok()) {
@@ -280,7 +305,7 @@ pub fn record_obj(kind: RecordKind, record: AnyRecord) -> Obj {
 }
 
 macro_rules! record_types {
-    ($($kind:ident($ty:ty, $name:literal, $tree:literal, $field:ident)),+ $(,)?) => {
+    ($($kind:ident($ty:ty, $name:literal, $tree:literal, $field:ident, $file:literal, $noun:literal, $plural:literal)),+ $(,)?) => {
         /// The object type of each record kind.
         pub fn record_type(kind: RecordKind) -> ObjType {
             match kind { $(RecordKind::$kind => ObjType::$kind),+ }

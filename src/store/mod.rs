@@ -1,37 +1,31 @@
-//! The sled store: one tree per record type, index trees for the links, a lookup tree for names.
-//!
-//! The store lives in `<data dir>/store-<hash>/`, where the hash covers the fixtures' digest and
-//! the codec's format version. `<data dir>/CURRENT` names the store in use. A rebuild writes a new
-//! directory aside, flushes it, renames it into place and only then switches `CURRENT` with an
-//! atomic rename, so a crash at any point leaves either the old complete store or the new one.
-//! A lock file keeps a second process away from the same data directory.
+//! The sled store's reads: one tree per record type, index trees for the links, a lookup tree for
+//! names, the project facets and the search index. Opening, locking, rebuilding and switching the
+//! store are its [`lifecycle`].
 
 mod build;
 pub mod codec;
 pub mod facets;
 mod kept;
 pub mod keys;
+mod lifecycle;
 pub mod search;
 mod window;
 
 use std::{
     collections::HashMap,
     fs::File,
-    io::Write,
-    path::{Path, PathBuf},
+    path::PathBuf,
     sync::atomic::{AtomicU64, Ordering},
-    time::Instant,
 };
 
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 pub use facets::{Filterable, ProjectFacets, ProjectRow, ProjectSort};
 pub use keys::Index;
 pub use window::{LinkPage, LinkWindow, Take};
 
 use crate::{
-    fixtures::{self, FixtureError},
+    fixtures::FixtureError,
     model::{self, Record, RecordKind, Role},
 };
 
@@ -59,7 +53,7 @@ pub trait Stored: Record + Serialize + DeserializeOwned + Clone + Send + Sync + 
 }
 
 macro_rules! stored {
-    ($($kind:ident($ty:ty, $name:literal, $tree:literal, $field:ident)),+ $(,)?) => {
+    ($($kind:ident($ty:ty, $name:literal, $tree:literal, $field:ident, $file:literal, $noun:literal, $plural:literal)),+ $(,)?) => {
         $(impl Stored for $ty { const TREE: &'static str = $tree; })+
 
         /// The tree of each record kind.
@@ -113,16 +107,6 @@ pub struct StoreInfo {
     pub open_millis: u128,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-struct Meta {
-    format: String,
-    digest: String,
-}
-
-const META_KEY: &[u8] = b"meta";
-const CURRENT: &str = "CURRENT";
-const LOCK: &str = "capgraph.lock";
-
 /// Where the store lives and how big its cache may grow.
 #[derive(Debug, Clone)]
 pub struct StoreConfig {
@@ -156,70 +140,7 @@ impl std::fmt::Debug for Store {
     }
 }
 
-fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> StoreError + '_ {
-    move |source| StoreError::DataDir { path: path.to_owned(), source }
-}
-
 impl Store {
-    /// Opens the store for the fixtures in `config.fixtures_dir`, reusing the one on disk when it
-    /// was built from the same fixtures with the same format, and rebuilding it otherwise.
-    pub fn open(config: &StoreConfig) -> Result<Store, StoreError> {
-        let started = Instant::now();
-        let dir = &config.data_dir;
-        std::fs::create_dir_all(dir).map_err(io_err(dir))?;
-        let lock_path = dir.join(LOCK);
-        let lock = File::options().create(true).truncate(false).write(true).open(&lock_path).map_err(io_err(&lock_path))?;
-        match lock.try_lock() {
-            Ok(()) => {}
-            Err(std::fs::TryLockError::WouldBlock) => return Err(StoreError::Locked(dir.clone())),
-            Err(std::fs::TryLockError::Error(err)) => return Err(io_err(&lock_path)(err)),
-        }
-
-        let digest = fixtures::digest(&config.fixtures_dir)?;
-        let meta = Meta { format: codec::FORMAT_VERSION.to_owned(), digest: digest.clone() };
-        let name = store_dir_name(&meta);
-        let path = dir.join(&name);
-        let current = std::fs::read_to_string(dir.join(CURRENT)).ok();
-
-        let reusable = current.as_deref().map(str::trim) == Some(name.as_str()) && path.is_dir();
-        let db = match reusable.then(|| open_db(&path, config.cache_bytes)).transpose() {
-            Ok(Some(db)) if read_meta(&db).as_ref() == Some(&meta) => Some(db),
-            Ok(_) => None,
-            Err(err) => {
-                tracing::warn!(error = %err, path = %path.display(), "stored database unreadable; rebuilding");
-                None
-            }
-        };
-        let reused = db.is_some();
-        let db = match db {
-            Some(db) => db,
-            None => rebuild(config, &meta, &name)?,
-        };
-        let projects = read_facets(&db)?;
-        let names = RecordKind::ALL.iter().map(|k| tree_of(*k)).chain(Index::ALL.iter().map(|i| i.tree_name())).chain([
-            keys::trees::META,
-            keys::trees::LOOKUP,
-            keys::trees::LINK_COUNTS,
-            search::TERMS,
-            search::VOCAB,
-            search::TARGETS,
-            search::NUMBERS,
-        ]);
-        let trees = names.map(|name| Ok((name, db.open_tree(name)?))).collect::<Result<HashMap<_, _>, StoreError>>()?;
-        let info = StoreInfo { path, digest, format: meta.format, reused, open_millis: started.elapsed().as_millis() };
-        Ok(Store {
-            db,
-            info,
-            reads: AtomicU64::new(0),
-            keys_read: AtomicU64::new(0),
-            projects,
-            kept: kept::Kept::new(config.record_cache_bytes),
-            trees,
-            vocabulary: std::sync::OnceLock::new(),
-            _lock: lock,
-        })
-    }
-
     pub fn info(&self) -> &StoreInfo {
         &self.info
     }
@@ -429,98 +350,5 @@ impl Store {
         let key = keys::lookup_key(type_name, &model::text::fold(text));
         let found = self.tree(keys::trees::LOOKUP)?.get(key)?;
         found.map(|bytes| String::from_utf8(bytes.to_vec()).map_err(|e| StoreError::Decode(e.to_string()))).transpose()
-    }
-}
-
-fn store_dir_name(meta: &Meta) -> String {
-    let mut hasher = Sha256::new();
-    hasher.update(meta.format.as_bytes());
-    hasher.update([0]);
-    hasher.update(meta.digest.as_bytes());
-    let hash: String = hasher.finalize().iter().take(8).map(|b| format!("{b:02x}")).collect();
-    format!("store-{hash}")
-}
-
-fn open_db(path: &Path, cache_bytes: u64) -> Result<sled::Db, StoreError> {
-    Ok(sled::Config::new().path(path).cache_capacity(cache_bytes).open()?)
-}
-
-fn read_facets(db: &sled::Db) -> Result<ProjectFacets, StoreError> {
-    let bytes = db.open_tree(keys::trees::FACETS)?.get(keys::trees::PROJECT_FACETS)?;
-    let bytes = bytes.ok_or_else(|| StoreError::Decode("the store has no project facets".into()))?;
-    let started = Instant::now();
-    let facets = codec::decode::<ProjectFacets>(&bytes)?.indexed();
-    tracing::debug!(projects = facets.len(), bytes = bytes.len(), micros = started.elapsed().as_micros() as u64, "project facets read");
-    Ok(facets)
-}
-
-fn read_meta(db: &sled::Db) -> Option<Meta> {
-    let bytes = db.open_tree(keys::trees::META).ok()?.get(META_KEY).ok()??;
-    codec::decode(&bytes).ok()
-}
-
-/// Builds a fresh store aside and switches `CURRENT` to it.
-fn rebuild(config: &StoreConfig, meta: &Meta, name: &str) -> Result<sled::Db, StoreError> {
-    let started = Instant::now();
-    let fixtures = fixtures::load(&config.fixtures_dir)?;
-    let dir = &config.data_dir;
-    // Half-built stores of crashed runs only take space, which this build may need.
-    remove_stale(dir, |name| name.starts_with("building-"));
-    let building = dir.join(format!("building-{}", std::process::id()));
-    let written = (|| {
-        let db = open_db(&building, config.cache_bytes)?;
-        build::write(&db, &fixtures.dataset)?;
-        // The meta record goes last: a store without it is never reused.
-        db.open_tree(keys::trees::META)?.insert(META_KEY, codec::encode(meta)?)?;
-        db.flush()?;
-        Ok(())
-    })();
-    if let Err(source) = written {
-        let _ = std::fs::remove_dir_all(&building);
-        return Err(StoreError::Build { path: building, source: Box::new(source) });
-    }
-    let target = dir.join(name);
-    remove_dir(&target)?;
-    std::fs::rename(&building, &target).map_err(io_err(&target))?;
-    let current_tmp = dir.join(format!("{CURRENT}.tmp"));
-    let mut file = File::create(&current_tmp).map_err(io_err(&current_tmp))?;
-    file.write_all(name.as_bytes()).and_then(|()| file.sync_all()).map_err(io_err(&current_tmp))?;
-    std::fs::rename(&current_tmp, dir.join(CURRENT)).map_err(io_err(dir))?;
-    if let Ok(handle) = File::open(dir) {
-        let _ = handle.sync_all();
-    }
-    remove_stale(dir, |stale| stale != name && (stale.starts_with("store-") || stale.starts_with("building-")));
-    tracing::info!(path = %target.display(), millis = started.elapsed().as_millis() as u64, "store rebuilt from fixtures");
-    // The building handle is dropped above, but sled's background flusher may hold the file lock
-    // a moment longer; no other process can hold it (the data-directory lock keeps them out).
-    let mut attempts = 0;
-    loop {
-        match open_db(&target, config.cache_bytes) {
-            Err(StoreError::Sled(sled::Error::Io(err))) if attempts < 100 && err.to_string().contains("could not acquire lock") => {
-                attempts += 1;
-                std::thread::sleep(std::time::Duration::from_millis(20));
-            }
-            result => return result,
-        }
-    }
-}
-
-fn remove_dir(path: &Path) -> Result<(), StoreError> {
-    match std::fs::remove_dir_all(path) {
-        Err(err) if err.kind() != std::io::ErrorKind::NotFound => Err(io_err(path)(err)),
-        _ => Ok(()),
-    }
-}
-
-/// Removes the store directories `stale` picks; failures only cost disk space.
-fn remove_stale(dir: &Path, stale: impl Fn(&str) -> bool) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
-    for entry in entries.flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if stale(&name) {
-            if let Err(err) = std::fs::remove_dir_all(entry.path()) {
-                tracing::warn!(error = %err, path = %entry.path().display(), "cannot remove a stale store");
-            }
-        }
     }
 }

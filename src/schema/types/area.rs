@@ -9,7 +9,7 @@ use crate::{
         fetch::Ctx,
         ids,
         obj::{ObjType, Out},
-        types::{citations, every_sorted, record_page},
+        types::{citations, record_page},
     },
     store::Index,
 };
@@ -35,6 +35,6 @@ fn area() -> TypeDef {
 
 /// `Query.capabilityAreas`, in name order.
 pub fn list(args: &Args, cx: &Ctx<'_>) -> Res<'static> {
-    let all = every_sorted::<model::CapabilityArea, _>(cx, |a| fold_key(&a.name, &a.code))?;
+    let all = cx.every_sorted::<model::CapabilityArea, _>(|a| fold_key(&a.name, &a.code))?;
     record_page(args, cx, (ObjType::CapabilityAreaConnection, ObjType::CapabilityAreaEdge), &all.iter().collect::<Vec<_>>())
 }

@@ -13,7 +13,7 @@ use crate::{
         ids,
         obj::{Obj, ObjType, Out},
         types::{
-            citations, date, enums, every, participant,
+            citations, date, enums, participant,
             project::{date_arg, require},
             record_page,
         },
@@ -94,7 +94,7 @@ fn contract_order() -> TypeDef {
 }
 
 fn amount(argument: &str, text: Option<&str>) -> Result<Option<i128>, FieldError> {
-    text.map(|t| parse_decimal(t).ok_or_else(|| FieldError::bad_input(format!("{argument}: {t:?} is not an exact decimal amount"))))
+    text.map(|t| parse_decimal(t).ok_or_else(|| FieldError::NotAnAmount { argument: argument.to_owned(), text: t.to_owned() }))
         .transpose()
 }
 
@@ -125,7 +125,7 @@ pub fn list(args: &Args, cx: &Ctx<'_>) -> Res<'static> {
     let kind = f.named::<model::ContractKind>("kind");
     let currency = f.string("currency").map(str::to_ascii_uppercase);
     let value = |c: &model::ProcurementContract| c.value.as_ref().map(model::Money::scaled);
-    let all = every::<model::ProcurementContract>(cx)?;
+    let all = cx.every::<model::ProcurementContract>()?;
     let mut contracts: Vec<&Arc<model::ProcurementContract>> = all
         .iter()
         .filter(|c| kind.is_none_or(|k| c.kind == k))

@@ -1,18 +1,21 @@
 //! Every type of the schema, one module per record type (its object, its filter and order inputs
 //! and its root list), plus the shared value types, enums, the root query, search and stats.
 
-mod area;
-mod contract;
-pub mod enums;
-mod nation;
-mod organisation;
-mod project;
 mod query;
-mod search;
-mod source;
-mod stats;
-mod strategy;
-mod values;
+
+/// The modules that define types: one per record type (its object, its filter and order inputs,
+/// its root list; `strategy` holds objectives too), then the shared ones. Each module's `types()`
+/// gives its definitions, in this order.
+macro_rules! type_modules {
+    ($($module:ident),+ $(,)?) => {
+        $(mod $module;)+
+
+        fn module_types() -> impl Iterator<Item = TypeDef> {
+            [$($module::types()),+].into_iter().flatten()
+        }
+    };
+}
+type_modules!(project, nation, organisation, area, strategy, contract, source, values, enums, search, stats);
 
 use std::sync::Arc;
 
@@ -31,7 +34,7 @@ use crate::{
 pub use values::{citations, date};
 
 macro_rules! record_names {
-    ($($kind:ident($ty:ty, $name:literal, $tree:literal, $field:ident)),+ $(,)?) => {
+    ($($kind:ident($ty:ty, $name:literal, $tree:literal, $field:ident, $file:literal, $noun:literal, $plural:literal)),+ $(,)?) => {
         /// The record types, by GraphQL name: the `Node` interface's and search's types.
         const RECORD_TYPES: &[&str] = &[$($name),+];
     };
@@ -55,36 +58,8 @@ pub fn all() -> Vec<TypeDef> {
         TypeDef::Union { name: "SearchResult", description: "Anything search can find.", members: RECORD_TYPES.to_vec() },
         connection::page_info_type(),
     ];
-    for part in [
-        project::types(),
-        nation::types(),
-        organisation::types(),
-        area::types(),
-        strategy::types(),
-        contract::types(),
-        source::types(),
-        values::types(),
-        enums::types(),
-        search::types(),
-        stats::types(),
-    ] {
-        types.extend(part);
-    }
+    types.extend(module_types());
     types
-}
-
-/// Every record of one type, shared, in `key` order: read once per request.
-pub fn every_sorted<T: Stored, K: Ord>(cx: &Ctx<'_>, key: impl Fn(&T) -> K) -> Result<Arc<Vec<Arc<T>>>, Fail> {
-    cx.memo(format!("all {} in order", T::TYPE_NAME), || {
-        let mut all: Vec<Arc<T>> = cx.store.all::<T>()?.into_iter().map(Arc::new).collect();
-        all.sort_by_cached_key(|r| key(r));
-        Ok(all)
-    })
-}
-
-/// Every record of one type, shared, in code order: read once per request.
-pub fn every<T: Stored>(cx: &Ctx<'_>) -> Result<Arc<Vec<Arc<T>>>, Fail> {
-    cx.memo(format!("all {}", T::TYPE_NAME), || Ok(cx.store.all::<T>()?.into_iter().map(Arc::new).collect()))
 }
 
 /// A connection page over records in the order given.

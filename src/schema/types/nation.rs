@@ -11,7 +11,7 @@ use crate::{
         fetch::Ctx,
         ids,
         obj::{Obj, ObjType, Out},
-        types::{citations, enums, every, project::require, record_page},
+        types::{citations, enums, project::require, record_page},
     },
     store::Index,
 };
@@ -151,7 +151,7 @@ pub fn list(args: &Args, cx: &Ctx<'_>) -> Res<'static> {
     let project = project.as_ref().and_then(|p| p.get::<model::Project>());
     let membership = f.named::<model::Membership>("membership");
     let eu = f.bool("euMember");
-    let all = every::<model::Nation>(cx)?;
+    let all = cx.every::<model::Nation>()?;
     let mut nations: Vec<&Arc<model::Nation>> = all
         .iter()
         .filter(|n| membership.is_none_or(|m| n.membership == m))

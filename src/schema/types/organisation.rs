@@ -10,7 +10,7 @@ use crate::{
         fetch::Ctx,
         ids,
         obj::{ObjType, Out},
-        types::{citations, date, every_sorted, nation, participant, record_page},
+        types::{citations, date, nation, participant, record_page},
     },
     store::Index,
 };
@@ -84,7 +84,7 @@ fn organisation_filter() -> TypeDef {
 /// `Query.organisations`, in name order.
 pub fn list(args: &Args, cx: &Ctx<'_>) -> Res<'static> {
     let kind = args.input("filter").named::<model::OrganisationKind>("kind");
-    let all = every_sorted::<model::Organisation, _>(cx, |o| fold_key(&o.name, &o.code))?;
+    let all = cx.every_sorted::<model::Organisation, _>(|o| fold_key(&o.name, &o.code))?;
     let orgs: Vec<_> = all.iter().filter(|o| kind.is_none_or(|k| o.kind == k)).collect();
     record_page(args, cx, (ObjType::OrganisationConnection, ObjType::OrganisationEdge), &orgs)
 }

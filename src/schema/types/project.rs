@@ -121,13 +121,13 @@ fn project_order() -> TypeDef {
 
 /// A date argument (`2020`, `2020-10`, `2020-10-01`).
 pub fn date_arg(argument: &str, text: Option<&str>) -> Result<Option<PartialDate>, FieldError> {
-    text.map(|t| t.parse::<PartialDate>().map_err(|e| FieldError::bad_input(format!("{argument}: {e}")))).transpose()
+    text.map(|t| t.parse::<PartialDate>().map_err(|e| FieldError::NotADate { argument: argument.to_owned(), reason: e.to_string() })).transpose()
 }
 
 /// A filter's record given by code or name; an unknown one is an error naming it.
 pub fn require(cx: &Ctx<'_>, kind: RecordKind, argument: &str, text: &str) -> Result<Obj, Fail> {
     cx.find(kind, text)?
-        .ok_or_else(|| Fail::Error(FieldError::bad_input(format!("{argument}: no {} has the code or name {text:?}", kind.type_name()))))
+        .ok_or_else(|| Fail::Error(FieldError::UnknownRecord { argument: argument.to_owned(), type_name: kind.type_name(), text: text.to_owned() }))
 }
 
 /// A filter's nation or organisation given by code or name, as its code.
@@ -140,7 +140,7 @@ pub fn require_participant(cx: &Ctx<'_>, argument: &str, text: &str) -> Result<S
     if let Some(organisation) = organisation? {
         return Ok(organisation.code.clone());
     }
-    Err(Fail::Error(FieldError::bad_input(format!("{argument}: no nation or organisation has the code or name {text:?}"))))
+    Err(Fail::Error(FieldError::UnknownParticipant { argument: argument.to_owned(), text: text.to_owned() }))
 }
 
 /// Does folded `needle` occur in any of the texts?
@@ -181,7 +181,7 @@ pub fn list(args: &Args, cx: &Ctx<'_>) -> Res<'static> {
     };
     let direction = enums::direction(&order);
 
-    let facets = cx.store.project_facets();
+    let facets = cx.project_facets();
     let rows = cx.memo(format!("projects {required:?} {area:?} {statuses:?} {kind:?} {from:?} {to:?} {sort:?} {direction:?}"), || {
         // A participant that takes part in nothing has no number: `NONE` matches no project.
         let required: Vec<u32> = required.iter().map(|code| facets.participant(code).unwrap_or(ProjectFacets::NONE)).collect();

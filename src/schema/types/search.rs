@@ -40,10 +40,10 @@ pub fn fields(object: Object<()>) -> Object<()> {
                 let max = cx.page.max as i64;
                 let first = args.int("first").unwrap_or(10);
                 if first < 0 || first > max {
-                    return Err(FieldError::bad_input(format!("`first` must be between 0 and {max}, got {first}")).into());
+                    return Err(FieldError::FirstOutOfRange { max, value: first }.into());
                 }
                 let text = args.string("text").unwrap_or_default();
-                let hits = cx.memo(format!("search {first} {text}"), || Ok(cx.store.search(text, first as usize)?))?;
+                let hits = cx.search(text, first as usize)?;
                 let found: Vec<_> = hits
                     .iter()
                     .map(|hit| RecordKind::from_type_name(&hit.type_name).map(|kind| cx.record_obj(kind, &hit.code)).transpose())

@@ -33,7 +33,7 @@ fn count_by<K: Ord + Copy>(keys: impl Iterator<Item = K>) -> Vec<(K, usize)> {
 
 /// Every record of `kind` with its number of links through `index`, largest first, ties by code.
 fn ranked<T: crate::store::Stored>(cx: &Ctx<'_>, kind: RecordKind, index: Index) -> Result<Vec<Counted<Obj>>, Fail> {
-    let all = super::every::<T>(cx)?;
+    let all = cx.every::<T>()?;
     let counts: Vec<_> = all.iter().map(|r| cx.count(index, r.code())).collect();
     let counts = counts.into_iter().collect::<Result<Vec<_>, _>>()?;
     let mut ranked: Vec<(Arc<T>, usize)> = all.iter().cloned().zip(counts).collect();
@@ -51,13 +51,13 @@ pub fn types() -> Vec<TypeDef> {
             .field("projectsByStatus", "[StatusCount!]!", "Projects per status.", |_, _, cx| {
                 Ok(counted(
                     ObjType::StatusCount,
-                    count_by((0..cx.store.project_facets().len()).map(|i| cx.store.project_facets().row(i as u32).status)),
+                    count_by((0..cx.project_facets().len()).map(|i| cx.project_facets().row(i as u32).status)),
                 ))
             })
             .field("projectsByKind", "[KindCount!]!", "Projects per kind.", |_, _, cx| {
                 Ok(counted(
                     ObjType::KindCount,
-                    count_by((0..cx.store.project_facets().len()).map(|i| cx.store.project_facets().row(i as u32).kind)),
+                    count_by((0..cx.project_facets().len()).map(|i| cx.project_facets().row(i as u32).kind)),
                 ))
             })
             .field("projectsByArea", "[AreaCount!]!", "Projects per capability area, largest first.", |_, _, cx| {
@@ -75,7 +75,7 @@ pub fn types() -> Vec<TypeDef> {
                 |f| f.arg(InputDef::new("first", "Int", "How many nations (default: all).")),
             )
             .field("contractValueByCurrency", "[CurrencyTotal!]!", "Contract value per currency.", |_, _, cx| {
-                let contracts = super::every::<model::ProcurementContract>(cx)?;
+                let contracts = cx.every::<model::ProcurementContract>()?;
                 let mut totals: BTreeMap<String, (i128, usize, bool)> = BTreeMap::new();
                 for value in contracts.iter().filter_map(|c| c.value.as_ref()) {
                     let total = totals.entry(value.currency.clone()).or_default();

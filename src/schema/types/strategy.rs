@@ -9,7 +9,7 @@ use crate::{
         fetch::Ctx,
         ids,
         obj::{Obj, ObjType, Out},
-        types::{citations, date, every_sorted, record_page},
+        types::{citations, date, record_page},
     },
     store::Index,
 };
@@ -83,7 +83,7 @@ fn strategy_filter() -> TypeDef {
 /// `Query.strategies`, in title order.
 pub fn list(args: &Args, cx: &Ctx<'_>) -> Res<'static> {
     let kind = args.input("filter").named::<model::StrategyKind>("kind");
-    let all = every_sorted::<model::Strategy, _>(cx, |s| fold_key(&s.title, &s.code))?;
+    let all = cx.every_sorted::<model::Strategy, _>(|s| fold_key(&s.title, &s.code))?;
     let strategies: Vec<_> = all.iter().filter(|s| kind.is_none_or(|k| s.kind == k)).collect();
     record_page(args, cx, (ObjType::StrategyConnection, ObjType::StrategyEdge), &strategies)
 }

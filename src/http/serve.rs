@@ -1,0 +1,65 @@
+//! The accept loop: hyper's HTTP/1 connection builder with hyper-util's Tokio glue, so that a
+//! connection gets a header-read timeout (`axum::serve` sets none: a client that opens
+//! connections and sends headers slowly, or never, would hold them forever), and a graceful
+//! shutdown that lets in-flight requests finish.
+
+use std::{future::Future, io, time::Duration};
+
+use axum::{extract::Request, Router};
+use hyper::{body::Incoming, server::conn::http1};
+use hyper_util::{
+    rt::{TokioIo, TokioTimer},
+    server::graceful::GracefulShutdown,
+    service::TowerToHyperService,
+};
+use tokio::net::TcpListener;
+use tower::ServiceExt;
+
+use super::{router, AppState};
+
+/// Serves the application on `listener` until `shutdown` completes, then finishes in-flight requests.
+pub async fn serve(listener: TcpListener, state: AppState, shutdown: impl Future<Output = ()> + Send + 'static) -> io::Result<()> {
+    let mut builder = http1::Builder::new();
+    builder.timer(TokioTimer::new()).header_read_timeout(state.limits.header_read_timeout);
+    let app: Router = router(state);
+    let graceful = GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(err) => {
+                    accept_failed(&err).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        // Small answers go out at once instead of waiting for more bytes to fill a segment.
+        let _ = stream.set_nodelay(true);
+        let app = app.clone();
+        let service = TowerToHyperService::new(tower::service_fn(move |request: Request<Incoming>| {
+            app.clone().oneshot(request.map(axum::body::Body::new))
+        }));
+        let connection = graceful.watch(builder.serve_connection(TokioIo::new(stream), service));
+        tokio::spawn(async move {
+            // A client that goes away or breaks the protocol ends its own connection only.
+            if let Err(err) = connection.await {
+                tracing::debug!(error = %err, "connection ended with an error");
+            }
+        });
+    }
+    drop(listener);
+    graceful.shutdown().await;
+    Ok(())
+}
+
+/// Accepting can fail for reasons of the moment (out of file descriptors): wait a little rather
+/// than spin or stop serving.
+async fn accept_failed(err: &io::Error) {
+    let per_connection = matches!(err.kind(), io::ErrorKind::ConnectionAborted | io::ErrorKind::ConnectionReset);
+    if !per_connection {
+        tracing::warn!(error = %err, "cannot accept a connection");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
