@@ -43,7 +43,7 @@ pub const REQUESTS: &str = "capgraph_http_requests_total";
 pub const DURATION: &str = "capgraph_http_request_duration_seconds";
 /// GraphQL errors answered, by `extensions.code`.
 pub const ERRORS: &str = "capgraph_graphql_errors_total";
-/// Calls into the store (a batched call counts once); `tests/query_power.rs` reads this name.
+/// Calls into the store (a batched call counts once); `tests/all/query_power.rs` reads this name.
 pub const STORE_READS: &str = "capgraph_store_reads_total";
 pub const STORE_KEYS_READ: &str = "capgraph_store_keys_read_total";
 pub const STORE_SIZE: &str = "capgraph_store_size_bytes";

@@ -1,7 +1,7 @@
 //! Operations through the real server: `/metrics` scraped in the Prometheus text format, and the
 //! logs of the real binary read during a run (one line per request, the startup summary).
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 

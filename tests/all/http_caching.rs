@@ -2,7 +2,7 @@
 //! Automatic Persisted Queries (Apollo's protocol), gzip and brotli compression, and the media
 //! types and status codes of GraphQL-over-HTTP that caches and clients rely on.
 
-mod common;
+use crate::common;
 
 use std::io::Read;
 

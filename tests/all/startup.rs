@@ -1,6 +1,6 @@
 //! The real binary: fixture validation, store reuse and rebuild across restarts.
 
-mod common;
+use crate::common;
 
 use common::{binary, copy_fixtures, read_json, write_json, Binary};
 use serde_json::{json, Value};

@@ -4,14 +4,14 @@
 //! Each query is posted as the generated request body, its answer is deserialized into the
 //! generated response types (so a query that no longer matches the schema fails to compile, and
 //! an answer that does not match the query's shape fails to deserialize), and the typed answer is
-//! snapshot-tested with `insta` (`tests/snapshots/`). Re-serializing the typed answer writes the
+//! snapshot-tested with `insta` (`tests/all/snapshots/`). Re-serializing the typed answer writes the
 //! fields in query order, whatever order the server wrote them in. With `CI=true` a missing or
 //! different snapshot fails; to accept a deliberate change, run once with `INSTA_UPDATE=always`
-//! and review the diff of `tests/snapshots/`.
+//! and review the diff of `tests/all/snapshots/`.
 //!
 //! Besides the snapshots, a few facts are checked against the source texts themselves.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 
@@ -252,8 +252,8 @@ fn every_example_is_tested_and_documented() {
     for file in &files {
         let path = format!("examples/{file}");
         assert!(section.contains(&format!("`{path}`")), "README's \"## Example queries\" does not list `{path}`");
-        assert!(this.contains(&format!("query_path = \"{path}\"")), "tests/typed_client.rs does not run {path}");
+        assert!(this.contains(&format!("query_path = \"{path}\"")), "tests/all/typed_client.rs does not run {path}");
         let snapshot = format!("assert_json_snapshot!(\"{}\"", file.trim_end_matches(".graphql"));
-        assert!(this.contains(&snapshot), "tests/typed_client.rs does not snapshot {path}");
+        assert!(this.contains(&snapshot), "tests/all/typed_client.rs does not snapshot {path}");
     }
 }

@@ -1,7 +1,7 @@
 //! The store survives crashes and hostile disks: SIGKILL mid-rebuild, a read-only or full data
 //! directory, and a second server on the same directory.
 
-mod common;
+use crate::common;
 
 use std::{
     path::Path,

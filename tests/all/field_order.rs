@@ -1,7 +1,7 @@
 //! Every object's keys come in the order of the query's selection set (GraphQL spec, "Objects"),
 //! checked on the raw response bytes: direct, batched and fragment fields mixed.
 
-mod common;
+use crate::common;
 
 use common::shared;
 use serde_json::json;

@@ -1,4 +1,4 @@
-//! The committed SDL is what the code generates. `UPDATE_SCHEMA=1 cargo test` rewrites it.
+//! The committed SDL is what the code generates. `UPDATE_SCHEMA=1 cargo test --test all schema::` rewrites it.
 
 #[test]
 fn committed_schema_matches_the_code() {
@@ -8,5 +8,5 @@ fn committed_schema_matches_the_code() {
         std::fs::write(&path, &generated).unwrap();
     }
     let committed = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(committed == generated, "schema/schema.graphql is stale: run `UPDATE_SCHEMA=1 cargo test --test schema` and commit it");
+    assert!(committed == generated, "schema/schema.graphql is stale: run `UPDATE_SCHEMA=1 cargo test --test all schema::` and commit it");
 }

@@ -7,7 +7,7 @@
 //! `node audit.mjs URL`, and prints the audit's report. It needs Node.js 18 or later (for `fetch`);
 //! `.ci/run` makes sure `node` and `npm` are there. It is never skipped.
 
-mod common;
+use crate::common;
 
 use std::{
     path::{Path, PathBuf},

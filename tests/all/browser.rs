@@ -12,7 +12,7 @@
 //! them, unless a developer opts out with `CAPGRAPH_SKIP_BROWSER=1` (refused when `CI` is set).
 //! `CAPGRAPH_CHROMIUM` and `CAPGRAPH_CHROMEDRIVER` override the binaries' paths.
 
-mod common;
+use crate::common;
 
 use std::future::Future;
 use std::net::TcpListener;

@@ -2,7 +2,7 @@
 //! valid operations over the whole schema, give the same bytes both ways (data, and errors with
 //! their message, path, locations and extensions). The report says which path each corpus took.
 
-mod common;
+use crate::common;
 #[path = "differential/generate.rs"]
 mod generate;
 

@@ -1,7 +1,7 @@
 //! Property tests: random and mutated documents to the schema executor, random and mutated
 //! fixture files to the loader. Never a panic or a hang; always a clear error.
 
-mod common;
+use crate::common;
 
 use std::{
     path::{Path, PathBuf},

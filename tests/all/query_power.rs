@@ -1,7 +1,7 @@
 //! Filters, ordering, search, aggregates and batched loading, through the real server, with
 //! expected answers computed independently from the fixtures and the source texts.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet};
 

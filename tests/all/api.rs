@@ -1,6 +1,6 @@
 //! The API answered by the real server over HTTP, checked against the source texts.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 

@@ -1,0 +1,21 @@
+//! Every integration test, as one test binary with a module per concern (linking the library
+//! once, not once per file). Tests that need a server start it themselves on a free loopback port
+//! (`common`). Run one module with `cargo test --test all <module>::`.
+
+mod common;
+
+mod api;
+mod browser;
+mod differential;
+mod field_order;
+mod fixtures_crosscheck;
+mod hardening;
+mod http_audit;
+mod http_caching;
+mod operations;
+mod properties;
+mod query_power;
+mod schema;
+mod startup;
+mod store_safety;
+mod typed_client;
