@@ -19,9 +19,20 @@ use super::{router, AppState};
 
 /// Serves the application on `listener` until `shutdown` completes, then finishes in-flight requests.
 pub async fn serve(listener: TcpListener, state: AppState, shutdown: impl Future<Output = ()> + Send + 'static) -> io::Result<()> {
+    let header_read_timeout = state.limits.header_read_timeout;
+    serve_router(listener, router(state), header_read_timeout, shutdown).await
+}
+
+/// Serves any router the same way (the bench's bare route uses it, so that it is measured on the
+/// same connection handling as capgraph).
+pub async fn serve_router(
+    listener: TcpListener,
+    app: Router,
+    header_read_timeout: Duration,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> io::Result<()> {
     let mut builder = http1::Builder::new();
-    builder.timer(TokioTimer::new()).header_read_timeout(state.limits.header_read_timeout);
-    let app: Router = router(state);
+    builder.timer(TokioTimer::new()).header_read_timeout(header_read_timeout);
     let graceful = GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown);
     loop {

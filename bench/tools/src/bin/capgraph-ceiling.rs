@@ -40,6 +40,7 @@ async fn main() -> anyhow::Result<()> {
     );
     let listener = tokio::net::TcpListener::bind(args.listen).await.with_context(|| format!("cannot listen on {}", args.listen))?;
     println!("capgraph-ceiling listening on http://{}", listener.local_addr()?);
-    axum::serve(listener, app).with_graceful_shutdown(capgraph::shutdown_signal()).await?;
+    let header_read_timeout = capgraph::http::HttpLimits::default().header_read_timeout;
+    capgraph::http::serve::serve_router(listener, app, header_read_timeout, capgraph::shutdown_signal()).await?;
     Ok(())
 }
