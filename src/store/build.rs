@@ -7,7 +7,7 @@ use super::{
     search::{self, Searchable},
     Index, LinkMeta, ProjectFacets, StoreError, Stored,
 };
-use crate::model::{text::fold, Dataset, Record};
+use crate::model::{self, text::fold, Dataset, Record};
 
 /// Index entries collected before writing, so each tree is written in one batch.
 #[derive(Default)]
@@ -32,13 +32,76 @@ struct Batches {
     search: search::Postings,
 }
 
+/// The names a record is found by besides its code (`Ctx::find`: any case, diacritics ignored).
+trait LookupNames {
+    fn lookup_names(&self) -> Vec<&str>;
+}
+
+impl LookupNames for model::Source {
+    fn lookup_names(&self) -> Vec<&str> {
+        vec![&self.title]
+    }
+}
+
+impl LookupNames for model::CapabilityArea {
+    fn lookup_names(&self) -> Vec<&str> {
+        vec![&self.name]
+    }
+}
+
+impl LookupNames for model::Nation {
+    fn lookup_names(&self) -> Vec<&str> {
+        [self.name.as_str(), &self.alpha2].into_iter().chain(self.aliases.iter().map(String::as_str)).collect()
+    }
+}
+
+impl LookupNames for model::Organisation {
+    fn lookup_names(&self) -> Vec<&str> {
+        std::iter::once(self.name.as_str()).chain(self.acronym.as_deref()).collect()
+    }
+}
+
+impl LookupNames for model::Project {
+    fn lookup_names(&self) -> Vec<&str> {
+        std::iter::once(self.name.as_str()).chain(self.acronym.as_deref()).collect()
+    }
+}
+
+impl LookupNames for model::Strategy {
+    fn lookup_names(&self) -> Vec<&str> {
+        vec![&self.title]
+    }
+}
+
+impl LookupNames for model::StrategyObjective {
+    fn lookup_names(&self) -> Vec<&str> {
+        Vec::new()
+    }
+}
+
+impl LookupNames for model::ProcurementContract {
+    fn lookup_names(&self) -> Vec<&str> {
+        vec![&self.title]
+    }
+}
+
+macro_rules! all_records {
+    ($($kind:ident($ty:ty, $name:literal, $tree:literal, $field:ident, $file:literal, $noun:literal, $plural:literal)),+ $(,)?) => {
+        /// Writes the records of every type.
+        fn all_records(db: &sled::Db, data: &Dataset, batches: &mut Batches, links: &mut Links) -> Result<(), StoreError> {
+            $(records(db, &data.$field, batches, links)?;)+
+            Ok(())
+        }
+    };
+}
+crate::for_each_record!(all_records);
+
 /// Writes one type's records, their lookup names and their citations.
-fn records<T: Stored + Searchable>(
+fn records<T: Stored + Searchable + LookupNames>(
     db: &sled::Db,
     records: &[T],
     batches: &mut Batches,
     links: &mut Links,
-    names: impl Fn(&T) -> Vec<&str>,
 ) -> Result<(), StoreError> {
     let mut batch = sled::Batch::default();
     for record in records {
@@ -46,7 +109,7 @@ fn records<T: Stored + Searchable>(
         cite(links, record)?;
         batches.search.add(record);
         let lookup = &mut batches.lookup;
-        for name in std::iter::once(record.code()).chain(names(record)) {
+        for name in std::iter::once(record.code()).chain(record.lookup_names()) {
             lookup.insert(keys::lookup_key(T::TYPE_NAME, &fold(name)), record.code().as_bytes());
         }
     }
@@ -66,16 +129,7 @@ fn cite<T: Record>(links: &mut Links, record: &T) -> Result<(), StoreError> {
 pub(super) fn write(db: &sled::Db, data: &Dataset) -> Result<(), StoreError> {
     let mut batches = Batches::default();
     let mut links = Links::default();
-    records(db, &data.sources, &mut batches, &mut links, |s| vec![s.title.as_str()])?;
-    records(db, &data.areas, &mut batches, &mut links, |a| vec![a.name.as_str()])?;
-    records(db, &data.nations, &mut batches, &mut links, |n| {
-        std::iter::once(n.name.as_str()).chain(std::iter::once(n.alpha2.as_str())).chain(n.aliases.iter().map(String::as_str)).collect()
-    })?;
-    records(db, &data.organisations, &mut batches, &mut links, |o| std::iter::once(o.name.as_str()).chain(o.acronym.as_deref()).collect())?;
-    records(db, &data.projects, &mut batches, &mut links, |p| std::iter::once(p.name.as_str()).chain(p.acronym.as_deref()).collect())?;
-    records(db, &data.strategies, &mut batches, &mut links, |s| vec![s.title.as_str()])?;
-    records(db, &data.objectives, &mut batches, &mut links, |_| vec![])?;
-    records(db, &data.contracts, &mut batches, &mut links, |c| vec![c.title.as_str()])?;
+    all_records(db, data, &mut batches, &mut links)?;
     db.open_tree(keys::trees::LOOKUP)?.apply_batch(batches.lookup)?;
     db.open_tree(keys::trees::FACETS)?.insert(keys::trees::PROJECT_FACETS, codec::encode(&ProjectFacets::build(&data.projects))?)?;
     batches.search.write(db)?;
