@@ -4,14 +4,19 @@
 //!
 //! - [`model`]: plain records (projects, nations, …) and value types, serde only.
 //! - [`fixtures`]: reads `fixtures/*.json` and reports every problem with file, record, field.
-//! - [`store`]: the sled store, its codec, indexes, and the atomic rebuild/reuse logic.
+//! - [`store`]: the sled store's reads, its codec, indexes and search; its lifecycle (open, lock,
+//!   atomic rebuild and reuse) apart.
 //! - [`schema`]: every GraphQL type and field, defined once with its resolver; async-graphql's
 //!   schema (SDL, validation, introspection) is built from the definitions.
 //! - [`engine`]: the request pipeline: documents, plans, limits, the level-by-level executor
 //!   and its JSON writer, the response cache.
-//! - [`http`]: the axum router: `/graphql`, GraphiQL, SDL, health, metrics.
+//! - [`http`]: the accept loop and the axum router: `/graphql` (one file per step), GraphiQL,
+//!   SDL, health, metrics.
 //! - [`config`]: command-line flags with `CAPGRAPH_*` environment fallbacks.
-//! - [`errors`]: every error code, and field errors.
+//! - [`errors`]: every error code, the resolvers' typed errors, request-level GraphQL errors and
+//!   HTTP refusals.
+//!
+//! `DEVELOPING.md` maps the modules, follows a request call by call, and has the recipes.
 
 pub mod config;
 pub mod engine;

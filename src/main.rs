@@ -9,8 +9,8 @@ use tracing_subscriber::EnvFilter;
 
 use capgraph::config::{Cli, Command, LogFormat, ServeArgs};
 
-/// The profile of an uncached nested query spends about a third of its time in glibc's allocator
-/// (README, "Performance"); mimalloc is faster for this many small, short-lived allocations.
+/// Profiles of uncached nested queries spent much of their time in glibc's allocator (bench/README.md,
+/// "Profiles"); mimalloc serves this many small, short-lived allocations faster.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -106,9 +106,10 @@ async fn handle(app: &AppState, route: &Route, parts: &Parts, body: Body, media:
     // Persisted queries: each operation either runs or is already answered (not found).
     let mut slots: Vec<Slot> = Vec::with_capacity(operations.len());
     for (i, operation) in operations.into_iter().enumerate() {
-        slots.push(match persisted::resolve(operation, &route.persisted, batched.then_some(i))? {
-            Resolved::Run { query, operation_name, variables, register } => {
-                let prepared = app.engine.prepare(&query, operation_name.as_deref(), variables).await;
+        let at = request::batch_item(batched.then_some(i));
+        slots.push(match persisted::resolve(operation.query, operation.persisted, &route.persisted, &at)? {
+            Resolved::Run { query, register } => {
+                let prepared = app.engine.prepare(&query, operation.operation_name.as_deref(), operation.variables).await;
                 Slot::Run { prepared, register: register.map(|hash| (hash, query)) }
             }
             Resolved::Answered(answer) => Slot::Answered(answer),

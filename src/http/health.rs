@@ -1,4 +1,4 @@
-//! Operational endpoints: liveness, readiness and the SDL (`/metrics` is in [`super::metrics`]).
+//! Operational endpoints: liveness, readiness, the SDL and `/metrics` (rendered by [`super::metrics`]).
 
 use axum::{extract::State, http::header, response::IntoResponse, Json};
 use serde_json::json;
@@ -22,4 +22,10 @@ pub async fn readyz(State(app): State<AppState>) -> impl IntoResponse {
 
 pub async fn sdl(State(app): State<AppState>) -> impl IntoResponse {
     ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], app.sdl.to_string())
+}
+
+/// `GET /metrics`: the Prometheus text format.
+pub async fn metrics(State(app): State<AppState>) -> impl IntoResponse {
+    let body = app.metrics.render(&app.engine, &app.store);
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], body)
 }

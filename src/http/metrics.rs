@@ -1,7 +1,7 @@
 //! Operations: Prometheus metrics at `GET /metrics`, and one log line per request.
 //!
 //! Each server has its own [`Metrics`]: a `metrics-exporter-prometheus` recorder built with
-//! `build_recorder()` and kept in [`AppState`], recorded into with `metrics::with_local_recorder`
+//! `build_recorder()` and kept in the application state, recorded into with `metrics::with_local_recorder`
 //! and rendered by its `PrometheusHandle`. No recorder is ever installed globally (one could be
 //! installed only once per process) and no listener of the exporter's own is started, so several
 //! servers in one process (as in the tests) count their own traffic only.
@@ -15,16 +15,16 @@ use std::{
     collections::HashSet,
     sync::{
         atomic::{AtomicU64, Ordering},
-        Mutex, PoisonError,
+        Arc, Mutex, PoisonError,
     },
     time::Instant,
 };
 
 use axum::{
     extract::{MatchedPath, Request, State},
-    http::{header, StatusCode},
+    http::StatusCode,
     middleware::Next,
-    response::{IntoResponse, Response},
+    response::Response,
 };
 use metrics::{counter, describe_counter, describe_gauge, describe_histogram, gauge, histogram};
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle, PrometheusRecorder};
@@ -33,9 +33,8 @@ use tracing::Instrument;
 use super::{
     outcome::Outcome,
     request_id::{request_id, span_for},
-    state::AppState,
 };
-use crate::{errors::http::Refused, store::Store};
+use crate::{engine::Engine, errors::http::Refused, store::Store};
 
 /// HTTP requests, by `route`, `operation` and `outcome`.
 pub const REQUESTS: &str = "capgraph_http_requests_total";
@@ -126,18 +125,18 @@ impl Metrics {
     }
 
     /// The Prometheus text exposition of everything, with the store and cache read now.
-    pub fn render(&self, app: &AppState) -> String {
-        let (entries, bytes) = app.engine.cache_usage();
-        let (records, record_bytes) = app.store.record_cache_usage();
+    pub fn render(&self, engine: &Engine, store: &Store) -> String {
+        let (entries, bytes) = engine.cache_usage();
+        let (records, record_bytes) = store.record_cache_usage();
         metrics::with_local_recorder(&self.recorder, || {
-            counter!(STORE_READS).absolute(app.store.reads());
-            counter!(STORE_KEYS_READ).absolute(app.store.keys_read());
-            gauge!(STORE_SIZE).set(app.store.size_on_disk() as f64);
+            counter!(STORE_READS).absolute(store.reads());
+            counter!(STORE_KEYS_READ).absolute(store.keys_read());
+            gauge!(STORE_SIZE).set(store.size_on_disk() as f64);
             gauge!(CACHE_ENTRIES).set(entries as f64);
             gauge!(CACHE_BYTES).set(bytes as f64);
             gauge!(RECORD_CACHE_ENTRIES).set(records as f64);
             gauge!(RECORD_CACHE_BYTES).set(record_bytes as f64);
-            gauge!(PARSED_DOCUMENTS).set(app.engine.parsed_documents() as f64);
+            gauge!(PARSED_DOCUMENTS).set(engine.parsed_documents() as f64);
         });
         self.handle.render()
     }
@@ -172,12 +171,6 @@ impl Metrics {
     }
 }
 
-/// `GET /metrics`: the Prometheus text format.
-pub async fn metrics(State(app): State<AppState>) -> impl IntoResponse {
-    let body = app.metrics.render(&app);
-    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], body)
-}
-
 /// What one request was, for its metrics and its log line.
 struct Observed {
     route: String,
@@ -190,7 +183,7 @@ struct Observed {
 }
 
 /// Middleware around every request: its span, its metrics and its one log line.
-pub async fn track(State(app): State<AppState>, request: Request, next: Next) -> Response {
+pub async fn track(State(metrics): State<Arc<Metrics>>, request: Request, next: Next) -> Response {
     let started = Instant::now();
     let span = span_for(&request);
     let route = request.extensions().get::<MatchedPath>().map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
@@ -214,14 +207,14 @@ pub async fn track(State(app): State<AppState>, request: Request, next: Next) ->
         Some(outcome) => match outcome.operations.as_slice() {
             [one] => {
                 let name = operation_name(one.as_deref());
-                (app.metrics.operation_label(name.clone()), Some(name))
+                (metrics.operation_label(name.clone()), Some(name))
             }
             many => ("batch".to_owned(), Some(many.iter().map(|one| operation_name(one.as_deref())).collect::<Vec<_>>().join(","))),
         },
     };
     let outcome = outcome_label(status, outcome.as_ref(), &error_codes);
     let observed = Observed { route, operation_label, operation, outcome, error_codes, seconds };
-    app.metrics.record(&observed);
+    metrics.record(&observed);
 
     let duration_ms = (seconds * 1_000_000.0).round() / 1000.0;
     let error_codes = (!observed.error_codes.is_empty()).then(|| observed.error_codes.join(","));

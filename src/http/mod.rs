@@ -29,7 +29,7 @@ use tower_http::{
 /// The whole application as an axum router; tests serve it on a free port.
 pub fn router(state: AppState) -> Router {
     let limits = state.limits.clone();
-    let app = state.clone();
+    let metrics = state.metrics.clone();
     let info = state.store.info();
     let route = graphql::Route {
         caching: caching::Caching::new(&info.digest, &info.format, &state.sdl, &limits.cache_control),
@@ -44,13 +44,13 @@ pub fn router(state: AppState) -> Router {
         .route("/schema.graphql", get(health::sdl))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
-        .route("/metrics", get(metrics::metrics))
+        .route("/metrics", get(health::metrics))
         .with_state(state)
         .layer(DefaultBodyLimit::max(limits.body_bytes))
         .layer(middleware::from_fn_with_state(limits.timeout, limits::time_limit))
         .layer(CatchPanicLayer::custom(limits::panic_response))
         // The request's span, metrics and one log line (it reads error bodies before compression).
-        .layer(middleware::from_fn_with_state(app, metrics::track))
+        .layer(middleware::from_fn_with_state(metrics, metrics::track))
         // gzip or brotli, as `Accept-Encoding` asks (bodies of 32 bytes or more).
         .layer(CompressionLayer::new())
         .layer(option_layer(limits::cors(&limits.cors_origins)))

@@ -6,13 +6,11 @@
 
 use std::sync::Arc;
 
-use async_graphql::Variables;
 use axum::http::StatusCode;
 use quick_cache::{sync::Cache, Weighter};
 use serde_json::Value as Json;
 use sha2::{Digest, Sha256};
 
-use super::request::{batch_item, Operation};
 use crate::{
     engine::Answer,
     errors::{code, http::Rejection, refusal_body},
@@ -110,14 +108,13 @@ impl PersistedQueries {
 
 /// An operation's query found (from its persisted-query hash, when it has one), or answered.
 pub enum Resolved {
-    Run { query: String, operation_name: Option<String>, variables: Variables, register: Option<PersistedQuery> },
+    Run { query: String, register: Option<PersistedQuery> },
     Answered(Answer),
 }
 
 /// Finds the query of a persisted-query hash, or checks that a query matches its hash.
-pub fn resolve(operation: Operation, persisted: &PersistedQueries, index: Option<usize>) -> Result<Resolved, Rejection> {
-    let Operation { query, operation_name, variables, persisted: hash } = operation;
-    let at = batch_item(index);
+/// `at` says where in a batch the operation is, for error messages.
+pub fn resolve(query: Option<String>, hash: Option<PersistedQuery>, persisted: &PersistedQueries, at: &str) -> Result<Resolved, Rejection> {
     let mut register = None;
     let query = match (query, hash) {
         (Some(query), None) => query,
@@ -141,7 +138,7 @@ pub fn resolve(operation: Operation, persisted: &PersistedQueries, index: Option
             None => return Ok(Resolved::Answered(persisted_error(code::PERSISTED_QUERY_NOT_FOUND, "PersistedQueryNotFound"))),
         },
     };
-    Ok(Resolved::Run { query, operation_name, variables, register })
+    Ok(Resolved::Run { query, register })
 }
 
 /// Apollo's persisted-query errors: HTTP 200 whatever the media type, so that its clients (which

@@ -1,5 +1,5 @@
 //! The fields root lists filter and order by, for every project, in memory: a few bytes per
-//! project (at ×1000, 32,000 projects take about 5 MB), computed when the store is built and
+//! project (bench/README.md gives its size at ×1000), computed when the store is built and
 //! read once when it opens. A filtered, ordered page then walks a precomputed order and decodes
 //! only the page's records, instead of decoding every project to sort them per request.
 

@@ -179,7 +179,7 @@ impl Store {
     }
 
     /// Number of records of one type, as counted when the store was built (sled's `len` walks
-    /// the whole tree: 180 ms for `/readyz` at ×1000).
+    /// the whole tree, too slow for `/readyz` on a large store).
     pub fn count<T: Stored>(&self) -> Result<usize, StoreError> {
         match self.tree(keys::trees::META)?.get(keys::count_key(T::TREE))? {
             Some(bytes) => Ok(codec::decode::<u64>(&bytes)? as usize),
