@@ -4,20 +4,34 @@ use std::{fmt, str::FromStr};
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// "2014", "October 2024" or "11 December 2019": year, optional month, optional day.
-/// Serialized (in JSON and in the store) as its ISO form `2014`, `2024-10`, `2019-12-11`.
+/// "2014", "October 2024" or "11 December 2019": year, optional month, optional day; or a range
+/// the text gives ("the 2035-2040 timeframe"), each end as precise as the text.
+/// Serialized (in JSON and in the store) as its ISO form `2014`, `2024-10`, `2019-12-11`, or an
+/// ISO 8601 interval `2035/2040`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct PartialDate {
     pub year: u16,
     pub month: Option<u8>,
     pub day: Option<u8>,
+    /// The end of a range (year, month, day), later than the start; `None` for a single date.
+    pub until: Option<(u16, Option<u8>, Option<u8>)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0:?} is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD")]
+#[error("{0:?} is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD, or a range START/END of two such dates, END later")]
 pub struct PartialDateError(pub String);
 
 impl PartialDate {
+    /// A single date.
+    pub fn new(year: u16, month: Option<u8>, day: Option<u8>) -> PartialDate {
+        PartialDate { year, month, day, until: None }
+    }
+
+    /// The end of the range, as a date of its own; `None` for a single date.
+    pub fn until(&self) -> Option<PartialDate> {
+        self.until.map(|(year, month, day)| PartialDate::new(year, month, day))
+    }
+
     /// The ISO 8601 form, only as precise as the date is.
     pub fn iso(&self) -> String {
         self.to_string()
@@ -28,8 +42,11 @@ impl PartialDate {
         (self.year, self.month.unwrap_or(1), self.day.unwrap_or(1))
     }
 
-    /// The latest full day this date can stand for.
+    /// The latest full day this date (or range) can stand for.
     pub fn end(&self) -> (u16, u8, u8) {
+        if let Some(until) = self.until() {
+            return until.end();
+        }
         let month = self.month.unwrap_or(12);
         (self.year, month, self.day.unwrap_or_else(|| days_in_month(self.year, month)))
     }
@@ -53,7 +70,10 @@ impl fmt::Display for PartialDate {
                 write!(f, "-{day:02}")?;
             }
         }
-        Ok(())
+        match self.until() {
+            Some(until) => write!(f, "/{until}"),
+            None => Ok(()),
+        }
     }
 }
 
@@ -61,6 +81,19 @@ impl FromStr for PartialDate {
     type Err = PartialDateError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let Some((start, end)) = text.split_once('/') else { return single(text) };
+        let bad = || PartialDateError(text.to_owned());
+        let (start, end) = (single(start).map_err(|_| bad())?, single(end).map_err(|_| bad())?);
+        if end.start() <= start.end() {
+            return Err(bad());
+        }
+        Ok(PartialDate { until: Some((end.year, end.month, end.day)), ..start })
+    }
+}
+
+/// One date, no range.
+fn single(text: &str) -> Result<PartialDate, PartialDateError> {
+    {
         let bad = || PartialDateError(text.to_owned());
         let number = |part: &str, len: usize| -> Result<u16, PartialDateError> {
             if part.len() == len && part.bytes().all(|b| b.is_ascii_digit()) {
@@ -86,7 +119,7 @@ impl FromStr for PartialDate {
                 }
             }
         }
-        Ok(PartialDate { year, month, day })
+        Ok(PartialDate::new(year, month, day))
     }
 }
 
@@ -116,7 +149,20 @@ mod tests {
 
     #[test]
     fn rejects_malformed_and_impossible_dates() {
-        for text in ["", "14", "2014-1", "2014-13", "2019-02-29", "2019-12-11-1", "October 2024", "0000"] {
+        for text in [
+            "",
+            "14",
+            "2014-1",
+            "2014-13",
+            "2019-02-29",
+            "2019-12-11-1",
+            "October 2024",
+            "0000",
+            "2040/2035",
+            "2035/2035",
+            "2035/",
+            "2035/2040/2045",
+        ] {
             assert!(text.parse::<PartialDate>().is_err(), "{text} should be rejected");
         }
     }
@@ -128,5 +174,10 @@ mod tests {
         assert_eq!(month.end(), (2024, 2, 29));
         let year: PartialDate = "2014".parse().unwrap();
         assert_eq!(year.end(), (2014, 12, 31));
+        let span: PartialDate = "2035/2040".parse().unwrap();
+        assert_eq!((span.start(), span.end()), ((2035, 1, 1), (2040, 12, 31)));
+        assert_eq!(span.iso(), "2035/2040");
+        assert_eq!(span.until().map(|u| u.iso()), Some("2040".to_owned()));
+        assert_eq!("2025-07/2025-08".parse::<PartialDate>().unwrap().end(), (2025, 8, 31));
     }
 }

@@ -127,6 +127,17 @@ pub struct Nation {
     pub sources: Vec<Citation>,
 }
 
+/// A value the texts do not state outright but that is read from them: which field holds it, and
+/// why it reads as it does. Every inferred value carries one; a value without one is stated.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Inference {
+    /// The field (as named in the fixtures and the API: `status`, `signed`, `date`).
+    pub field: String,
+    /// What in the texts the value is inferred from, and how.
+    pub reason: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Partnership {
@@ -137,6 +148,9 @@ pub struct Partnership {
     pub signed: Option<PartialDate>,
     #[serde(default)]
     pub sources: Vec<Citation>,
+    /// The values of this record that are inferred, not stated.
+    #[serde(default)]
+    pub inferred: Vec<Inference>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -165,6 +179,9 @@ pub struct Milestone {
     pub event: String,
     #[serde(default)]
     pub sources: Vec<Citation>,
+    /// The values of this record that are inferred, not stated.
+    #[serde(default)]
+    pub inferred: Vec<Inference>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -236,6 +253,9 @@ pub struct Project {
     #[serde(default)]
     pub note: Option<String>,
     pub sources: Vec<Citation>,
+    /// The values of this record that are inferred, not stated.
+    #[serde(default)]
+    pub inferred: Vec<Inference>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -254,6 +274,9 @@ pub struct Strategy {
     #[serde(default)]
     pub note: Option<String>,
     pub sources: Vec<Citation>,
+    /// The values of this record that are inferred, not stated.
+    #[serde(default)]
+    pub inferred: Vec<Inference>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -306,6 +329,9 @@ pub struct ProcurementContract {
     #[serde(default)]
     pub note: Option<String>,
     pub sources: Vec<Citation>,
+    /// The values of this record that are inferred, not stated.
+    #[serde(default)]
+    pub inferred: Vec<Inference>,
 }
 
 /// Calls `$callback!` with every record type once, as `Kind(RustType, "GraphQL type name",

@@ -34,6 +34,7 @@ macro_rules! record_obj_types {
             Partnership,
             LineOfEffort,
             Citation,
+            Inference,
             Money,
             PartialDate,
             PageInfo,

@@ -210,7 +210,18 @@ struct PartialDate {
     day: Option<u32>,
 }
 
-fn parse_date(text: &str) -> Result<PartialDate, String> {
+/// A date, or each end of a range `START/END` (END later than START).
+fn parse_date(text: &str) -> Result<Vec<PartialDate>, String> {
+    let Some((start, end)) = text.split_once('/') else { return parse_single(text).map(|d| vec![d]) };
+    let (start, end) = (parse_single(start)?, parse_single(end)?);
+    let key = |d: &PartialDate| (d.year, d.month.unwrap_or(0), d.day.unwrap_or(0));
+    if key(&end) <= key(&start) || end.year == start.year && (end.month.is_none() || start.month.is_none()) {
+        return Err(format!("{text:?}: the end of a range must come after its start"));
+    }
+    Ok(vec![start, end])
+}
+
+fn parse_single(text: &str) -> Result<PartialDate, String> {
     let parts: Vec<&str> = text.split('-').collect();
     let digits = |p: &str, n: usize| p.len() == n && p.bytes().all(|b| b.is_ascii_digit());
     let ok_shape = match parts.as_slice() {
@@ -565,7 +576,7 @@ fn launch_and_milestone_dates_are_no_more_precise_than_the_text() {
     for p in load("projects") {
         let milestones = list(&p, "milestones");
         if let Some(launched) = s(&p, "launched") {
-            let date = parse_date(launched).unwrap();
+            let date = parse_date(launched).unwrap().remove(0);
             let mut support = format!("{} {}", s(&p, "statusNote").unwrap_or(""), quotes_of(&p));
             for m in milestones.iter().filter(|m| s(m, "date") == Some(launched)) {
                 support.push_str(&format!(" {} {}", s(m, "event").unwrap_or(""), quotes_of(m)));
@@ -580,10 +591,16 @@ fn launch_and_milestone_dates_are_no_more_precise_than_the_text() {
         let mut previous: Option<&str> = None;
         for m in milestones {
             let d = s(m, "date").unwrap();
-            let date = parse_date(d).unwrap();
+            let ends = parse_date(d).unwrap();
             let support = format!("{} {}", s(m, "event").unwrap_or(""), quotes_of(m));
-            if !words_support(&date, &support) {
-                failures.push(format!("{}: milestone {d} is more precise than its text", code(&p)));
+            for date in &ends {
+                if !words_support(date, &support) {
+                    failures.push(format!("{}: milestone {d} is more precise than its text", code(&p)));
+                }
+                // Both ends of a range are the text's own ("the 2035-2040 timeframe").
+                if ends.len() > 1 && !support.contains(&date.year.to_string()) {
+                    failures.push(format!("{}: milestone {d}: {} is not in its text", code(&p), date.year));
+                }
             }
             if previous.is_some_and(|prev| d < prev) {
                 failures.push(format!("{}: milestones out of order at {d}", code(&p)));
@@ -745,4 +762,38 @@ fn contracts_and_funding_carry_the_reported_values() {
     let munitions = contracts.iter().find(|k| s(k, "kind") == Some("FRAMEWORK_CONTRACTS")).unwrap();
     assert_eq!(money(munitions), ("4700000000".into(), "EUR".into(), false));
     assert_eq!(s(munitions, "buyer"), Some("NSPA"));
+}
+
+/// A note explains from the texts alone: it never leans on a document a user cannot read.
+#[test]
+fn notes_cite_only_the_texts() {
+    fn walk(value: &Value, path: &str, failures: &mut Vec<String>) {
+        match value {
+            Value::Object(map) => {
+                for (key, child) in map {
+                    let p = format!("{path}.{key}");
+                    if let (true, Some(note)) = (key == "note" || key == "reason", child.as_str()) {
+                        let lower = note.to_lowercase();
+                        for word in ["brief", "readme", "seed"] {
+                            if lower.contains(word) {
+                                failures.push(format!("{p}: mentions {word:?}: {note}"));
+                            }
+                        }
+                    }
+                    walk(child, &p, failures);
+                }
+            }
+            Value::Array(items) => {
+                for (i, child) in items.iter().enumerate() {
+                    walk(child, &format!("{path}[{i}]"), failures);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut failures = Vec::new();
+    for file in ["sources", "capability_areas", "nations", "organisations", "projects", "strategies", "objectives", "contracts"] {
+        walk(&Value::Array(load(file)), file, &mut failures);
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

@@ -12,6 +12,7 @@ mod fixtures_crosscheck;
 mod hardening;
 mod http_audit;
 mod http_caching;
+mod inferences;
 mod operations;
 mod properties;
 mod query_power;

@@ -218,10 +218,17 @@ async fn contracts_by_buyer() {
         let c = contracts.nodes.iter().find(|c| c.code == code).unwrap_or_else(|| panic!("no {code}"));
         c.value.as_ref().map(|v| (v.amount.clone(), v.currency.clone(), v.approximate))
     };
-    // "signed a nearly $700 million contract enabling member countries to produce more
-    // anti-aircraft Stinger missiles"
-    assert!(text("004_54af43119e78d015.txt").contains("signed a nearly $700 million contract"));
-    assert_eq!(value("nspa-stinger-2024"), Some(("700000000".into(), "USD".into(), true)));
+    // "the alliance on Tuesday [...] signed a nearly $700 million contract enabling member
+    // countries to produce more anti-aircraft Stinger missiles": the text names no agency, so the
+    // buyer is NATO, not NSPA, and the year (not printed) is marked as inferred.
+    assert!(text("004_54af43119e78d015.txt")
+        .contains("the alliance on Tuesday moved toward a major boost in arms production as it signed a nearly $700 million contract"));
+    assert!(contracts.nodes.iter().all(|c| c.code != "nato-stinger-2024"));
+    let nato = run::<ContractsByBuyer>(contracts_by_buyer::Variables { buyer: "NATO".into() }).await;
+    let stinger = nato.contracts.nodes.iter().find(|c| c.code == "nato-stinger-2024").expect("the Stinger contract is NATO's");
+    let stinger_value = stinger.value.as_ref().map(|v| (v.amount.clone(), v.currency.clone(), v.approximate));
+    assert_eq!(stinger_value, Some(("700000000".into(), "USD".into(), true)));
+    assert!(stinger.note.as_deref().is_some_and(|n| !n.contains("brief") && !n.contains("README")), "{:?}", stinger.note);
     // "several new framework contracts by the NATO Support and Procurement Agency( NSPA) since
     // January 2025, worth 4.7 billion euros, for critical munitions"
     let ismr = text("000_69ef6e1010583e7e.txt");

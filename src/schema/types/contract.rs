@@ -13,9 +13,9 @@ use crate::{
         ids,
         obj::{Obj, ObjType, Out},
         types::{
-            citations, date, enums, participant,
+            citations, date, enums, inferred, participant,
             project::{date_arg, require},
-            record_page,
+            record_page, INFERRED,
         },
         FieldError,
     },
@@ -66,6 +66,7 @@ fn contract() -> TypeDef {
         Ok(Out::objs(cx.record_objs(RecordKind::Nation, c.beneficiaries.iter().map(String::as_str))?))
     })
     .value("note", "String", "Where the sources disagree, or other remarks.", |c| Out::opt_str(c.note.as_deref()))
+    .field("inferred", "[Inference!]!", INFERRED, |c, _, _| Ok(inferred(&c, |c| &c.inferred)))
     .field("sources", "[Citation!]!", "The documents and quotes that support this record.", |c, _, _| Ok(citations(&c, |c| &c.sources)))
     .finish()
 }

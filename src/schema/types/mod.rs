@@ -31,7 +31,7 @@ use crate::{
     store::Stored,
 };
 
-pub use values::{citations, date};
+pub use values::{citations, date, inferred, INFERRED};
 
 macro_rules! record_names {
     ($($kind:ident($ty:ty, $name:literal, $tree:literal, $field:ident, $file:literal, $noun:literal, $plural:literal)),+ $(,)?) => {

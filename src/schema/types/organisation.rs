@@ -10,7 +10,7 @@ use crate::{
         fetch::Ctx,
         ids,
         obj::{ObjType, Out},
-        types::{citations, date, nation, participant, record_page},
+        types::{citations, date, inferred, nation, participant, record_page, INFERRED},
     },
     store::Index,
 };
@@ -69,6 +69,7 @@ fn partnership() -> TypeDef {
     .field("partner", "Participant", "The partner.", |p, _, cx| Ok(Out::opt(participant(cx, &p.partner)?)))
     .field("signed", "PartialDate", "When the agreement was signed, as precise as the source.", |p, _, _| Ok(date(&p, |p| &p.signed)))
     .value("note", "String", "What the agreement is about.", |p| Out::opt_str(p.note.as_deref()))
+    .field("inferred", "[Inference!]!", INFERRED, |p, _, _| Ok(inferred(&p, |p| &p.inferred)))
     .field("sources", "[Citation!]!", "The documents that state it.", |p, _, _| Ok(citations(&p, |p| &p.sources)))
     .finish()
 }

@@ -9,7 +9,7 @@ use crate::{
         fetch::Ctx,
         ids,
         obj::{Obj, ObjType, Out},
-        types::{citations, date, record_page},
+        types::{citations, date, inferred, record_page, INFERRED},
     },
     store::Index,
 };
@@ -46,6 +46,7 @@ fn strategy() -> TypeDef {
             RecordKind::Project,
         )
         .value("note", "String", "Where the sources disagree, or other remarks.", |s| Out::opt_str(s.note.as_deref()))
+        .field("inferred", "[Inference!]!", INFERRED, |s, _, _| Ok(inferred(&s, |s| &s.inferred)))
         .field("sources", "[Citation!]!", "The documents and quotes that support this record.", |s, _, _| Ok(citations(&s, |s| &s.sources)))
         .finish()
 }

@@ -4,7 +4,7 @@ use crate::{
     model,
     schema::{
         def::{Object, Src, TypeDef},
-        obj::{ObjType, Out},
+        obj::{Obj, ObjType, Out},
     },
 };
 
@@ -17,7 +17,10 @@ pub fn types() -> Vec<TypeDef> {
         .value("year", "Int!", "The year.", |d| Out::int(d.year))
         .value("month", "Int", "The month (1–12), when the text gives one.", |d| Out::opt_int(d.month))
         .value("day", "Int", "The day of the month, when the text gives one.", |d| Out::opt_int(d.day))
-        .value("iso", "String!", "ISO 8601 at the text's precision: `2014`, `2024-10` or `2019-12-11`.", |d| Out::string(d.iso()))
+        .value("iso", "String!", "ISO 8601 at the text's precision: `2014`, `2024-10` or `2019-12-11`; a range as an\ninterval, `2035/2040`.", |d| Out::string(d.iso()))
+        .field("until", "PartialDate", "The end of the range, when the text gives a range (\"the 2035-2040 timeframe\"): `year`,\n`month` and `day` are its start. `null` for a single date.", |d, _, _| {
+            Ok(d.until().map_or(Out::Null, |until| Out::Obj(Obj::new(ObjType::PartialDate, std::sync::Arc::new(until)))))
+        })
         .finish(),
         Object::<model::Money>::new(ObjType::Money, "An amount of money as the text states it.")
             .value("amount", "String!", "Exact decimal string, no exponent or separators: `16500000`, `16.5`.", |m| Out::str(&m.amount))
@@ -35,13 +38,31 @@ pub fn types() -> Vec<TypeDef> {
                 Ok(Out::Obj(m.part(ObjType::PartialDate, |m| &m.date)))
             })
             .value("event", "String!", "What happened (or is planned), in the text's words.", |m| Out::str(&m.event))
+            .field("inferred", "[Inference!]!", INFERRED, |m, _, _| Ok(inferred(&m, |m| &m.inferred)))
             .field("sources", "[Citation!]!", "The documents that state it.", |m, _, _| Ok(citations(&m, |m| &m.sources)))
             .finish(),
+        Object::<model::Inference>::new(
+            ObjType::Inference,
+            "A value read from the texts rather than stated by them: which field holds it and why it\nreads as it does. A value with no `Inference` is stated by its record's sources.",
+        )
+        .value("field", "String!", "The field of the record (or part) that holds the inferred value: `status`, `signed`, `date`.", |i| {
+            Out::str(&i.field)
+        })
+        .value("reason", "String!", "What in the texts the value is inferred from, and how.", |i| Out::str(&i.reason))
+        .finish(),
         Object::<model::LineOfEffort>::new(ObjType::LineOfEffort, "One line of effort under a strategy objective.")
             .value("title", "String!", "The line of effort's title.", |l| Out::str(&l.title))
             .value("text", "String!", "What the strategy says under it.", |l| Out::str(&l.text))
             .finish(),
     ]
+}
+
+/// The description of every `inferred` field.
+pub const INFERRED: &str = "Which of its values are inferred from the texts rather than stated, and why; empty when\nthe sources state them all.";
+
+/// The inferences of a value, as `Inference` objects sharing its record.
+pub fn inferred<'a, S: std::any::Any + Send + Sync>(src: &Src<'a, S>, list: impl for<'x> Fn(&'x S) -> &'x [model::Inference]) -> Out<'a> {
+    src.parts(ObjType::Inference, list)
 }
 
 /// The citations of a value, as `Citation` objects sharing its record.

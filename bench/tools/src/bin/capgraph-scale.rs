@@ -101,7 +101,7 @@ impl Rng {
         let year = from + self.below(usize::from(to - from) + 1) as u16;
         let month = self.chance(70).then(|| self.between(1, 12) as u8);
         let day = month.filter(|_| self.chance(40)).map(|_| self.between(1, 28) as u8);
-        PartialDate { year, month, day }
+        PartialDate::new(year, month, day)
     }
 }
 
@@ -229,6 +229,7 @@ fn generate(real: &Dataset, scale: usize, seed: u64) -> Dataset {
                 note: mark.note(),
                 signed: Some(rng.date(2000, 2025)),
                 sources: mark.cite(),
+                inferred: Vec::new(),
             }]
         } else {
             vec![]
@@ -262,6 +263,7 @@ fn generate(real: &Dataset, scale: usize, seed: u64) -> Dataset {
             aim: t.aim.clone(),
             note: mark.note(),
             sources: mark.cite(),
+            inferred: Vec::new(),
         });
     }
     if synthetic_strategies > 0 && !real.objectives.is_empty() {
@@ -311,6 +313,7 @@ fn generate(real: &Dataset, scale: usize, seed: u64) -> Dataset {
                 date: rng.date(launched.map_or(1995, |d| d.year), 2030),
                 event: format!("Synthetic milestone {} of {code}", i + 1),
                 sources: vec![],
+                inferred: Vec::new(),
             })
             .collect();
         milestones.sort_by_key(|m| m.date.start());
@@ -372,6 +375,7 @@ fn generate(real: &Dataset, scale: usize, seed: u64) -> Dataset {
             related,
             note: mark.note(),
             sources: mark.cite(),
+            inferred: Vec::new(),
             code: code.clone(),
         });
         project_codes.push(code);
@@ -416,6 +420,7 @@ fn generate(real: &Dataset, scale: usize, seed: u64) -> Dataset {
             beneficiaries,
             note: mark.note(),
             sources: mark.cite(),
+            inferred: Vec::new(),
         });
     }
     data
