@@ -61,7 +61,7 @@ string_enum!(
 );
 string_enum!(
     /// The part a nation or organisation plays in a project.
-    Role { Participant = "PARTICIPANT", Lead = "LEAD", Host = "HOST", Partner = "PARTNER", Supporter = "SUPPORTER" }
+    Role { Participant = "PARTICIPANT", Lead = "LEAD", Host = "HOST", Partner = "PARTNER", Supporter = "SUPPORTER", Manager = "MANAGER" }
 );
 string_enum!(
     /// A nation's relation to NATO.
@@ -189,11 +189,19 @@ pub struct Milestone {
 pub struct Participation {
     /// A nation or organisation code.
     pub participant: String,
-    pub role: Role,
+    /// Every role the texts give it, the main one first (never empty: the startup checks say so).
+    pub roles: Vec<Role>,
     #[serde(default)]
     pub note: Option<String>,
     #[serde(default)]
     pub sources: Vec<Citation>,
+}
+
+impl Participation {
+    /// The main role: the first the texts give.
+    pub fn role(&self) -> Role {
+        self.roles.first().copied().unwrap_or(Role::Participant)
+    }
 }
 
 /// A link from a project to an objective or a strategy it serves.

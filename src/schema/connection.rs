@@ -212,8 +212,11 @@ pub fn edge_type(edge: ObjType, node: &'static str) -> Object<Item> {
     }
     object
         .value("note", "String", "Remarks on this participation.", |i| Out::opt_str(i.link.as_ref().and_then(|l| l.note.as_deref())))
-        .value("role", "Role!", "The nation's or organisation's role in the project.", |i| {
-            Out::Enum(crate::model::Named::name(i.link.as_ref().and_then(|l| l.role).unwrap_or(Role::Participant)))
+        .value("role", "Role!", "The nation's or organisation's main role in the project: the first of `roles`.", |i| {
+            Out::Enum(crate::model::Named::name(i.link.as_ref().and_then(|l| l.roles.first().copied()).unwrap_or(Role::Participant)))
+        })
+        .value("roles", "[Role!]!", "Every role the texts give it in the project, the main one first.", |i| {
+            Out::List(i.link.as_ref().map_or_else(Vec::new, |l| l.roles.iter().map(|r| Out::Enum(crate::model::Named::name(*r))).collect()))
         })
 }
 

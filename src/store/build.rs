@@ -137,7 +137,7 @@ pub(super) fn write(db: &sled::Db, data: &Dataset) -> Result<(), StoreError> {
     let strategy_of: HashMap<&str, &str> = data.objectives.iter().map(|o| (o.code.as_str(), o.strategy.as_str())).collect();
     for project in &data.projects {
         for p in &project.participants {
-            let meta = LinkMeta { role: Some(p.role), note: p.note.clone() };
+            let meta = LinkMeta { roles: p.roles.clone(), note: p.note.clone() };
             links.add(Index::ProjectsByParticipant, &p.participant, &project.code, &meta)?;
         }
         if let Some(area) = &project.area {

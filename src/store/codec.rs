@@ -57,7 +57,7 @@ mod tests {
     #[test]
     fn records_round_trip_without_loss() {
         let participation =
-            Participation { participant: "AUT".into(), role: Role::Partner, note: Some("NATO partner".into()), sources: vec![] };
+            Participation { participant: "AUT".into(), roles: vec![Role::Partner], note: Some("NATO partner".into()), sources: vec![] };
         assert_eq!(decode::<Participation>(&encode(&participation).unwrap()).unwrap(), participation);
         let money = Money { amount: "16.5".into(), currency: "EUR".into(), approximate: true };
         assert_eq!(decode::<Money>(&encode(&money).unwrap()).unwrap(), money);

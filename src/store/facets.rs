@@ -222,7 +222,7 @@ mod tests {
         let json = serde_json::json!({
             "code": code, "name": name, "kind": "INITIATIVE", "purpose": "p", "status": "ESTABLISHED",
             "launched": launched,
-            "participants": participants.iter().map(|p| serde_json::json!({ "participant": p, "role": "PARTICIPANT" })).collect::<Vec<_>>(),
+            "participants": participants.iter().map(|p| serde_json::json!({ "participant": p, "roles": ["PARTICIPANT"] })).collect::<Vec<_>>(),
             "sources": [],
         });
         serde_json::from_value(json).unwrap()

@@ -86,7 +86,8 @@ pub type AnyRecord = std::sync::Arc<dyn std::any::Any + Send + Sync>;
 /// What an index entry says about its link beyond the two codes.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LinkMeta {
-    pub role: Option<Role>,
+    /// Every role of a participation, the main one first; empty for other links.
+    pub roles: Vec<Role>,
     pub note: Option<String>,
 }
 

@@ -74,6 +74,32 @@ async fn roles_the_text_states_are_kept() {
     assert!(data["mawi"]["note"].as_str().unwrap().contains("26"), "the note explains the count");
 }
 
+/// A participation holds every role the texts give it, the main one first; role filters match
+/// any of them, on a project's participants and on a nation's or organisation's projects.
+#[tokio::test]
+async fn a_participation_holds_every_role_the_texts_give() {
+    let data = shared()
+        .data(
+            r#"{ mus: project(code: "mus") { participants(role: HOST) { role roles note participant { ... on Nation { code } } } }
+                 mmf: project(code: "mmf") { participants { roles participant { ... on Organisation { code } } } }
+                 prt: nation(code: "PRT") { projects(role: HOST, first: 50) { edges { role roles node { code } } } }
+                 nspa: organisation(code: "NSPA") { projects(role: MANAGER) { edges { roles node { code } } } } }"#,
+            json!({}),
+        )
+        .await;
+    let hosts = data["mus"]["participants"].as_array().unwrap();
+    assert_eq!(hosts.len(), 1, "{hosts:?}");
+    assert_eq!(hosts[0]["participant"]["code"], "PRT", "Since September 2019, Portugal has hosted the annual exercise REPMUS");
+    assert_eq!((&hosts[0]["role"], &hosts[0]["roles"]), (&json!("PARTICIPANT"), &json!(["PARTICIPANT", "HOST"])));
+    let nspa = data["mmf"]["participants"].as_array().unwrap().iter().find(|p| p["participant"]["code"] == "NSPA").unwrap();
+    assert_eq!(nspa["roles"], json!(["MANAGER"]), "currently managed by NSPA");
+    assert_eq!(
+        data["prt"]["projects"]["edges"],
+        json!([{ "role": "PARTICIPANT", "roles": ["PARTICIPANT", "HOST"], "node": { "code": "mus" } }])
+    );
+    assert_eq!(data["nspa"]["projects"]["edges"], json!([{ "roles": ["MANAGER"], "node": { "code": "mmf" } }]));
+}
+
 #[tokio::test]
 async fn a_nested_query_three_levels_deep_links_back() {
     let query = r#"{ project(code: "c-socc") { name launched { year month day iso }

@@ -29,9 +29,10 @@ pub fn types() -> Vec<TypeDef> {
         enum_type("Role", "The part a nation or organisation plays in a project.", R::ALL, R::name, |v| match v {
             R::Participant => "A participating nation or organisation.",
             R::Lead => "Leads the project.",
-            R::Host => "Hosts the project's facility or activity.",
+            R::Host => "Hosts the project: its facility is stationed there, or it hosts the project's activity\n(Croatia for MSAP's training facility in Zadar, Portugal for MUS's annual exercise REPMUS).\nBeside the nation's other roles.",
             R::Partner => "A NATO partner (non-member) taking part.",
             R::Supporter => "Supports the project without being a participant.",
+            R::Manager => "Manages the project on its participants' behalf (NSPA for the Multinational MRTT Fleet).",
         }),
         enum_type("Membership", "A nation's relation to NATO.", M::ALL, M::name, |v| match v {
             M::Ally => "A NATO member.",

@@ -29,7 +29,7 @@ pub fn projects_of(args: &Args, cx: &Ctx<'_>, participant: &str) -> Res<'static>
         // The role is in each link's value, not its key: read the list, keep the role's links.
         Some(role) => {
             let links = cx.links(Index::ProjectsByParticipant, participant)?;
-            let links: Vec<_> = links.iter().filter(|l| l.meta.role == Some(role)).cloned().collect();
+            let links: Vec<_> = links.iter().filter(|l| l.meta.roles.contains(&role)).cloned().collect();
             connection::page_of_links(args, cx, &links, RecordKind::Project, types)
         }
         None => connection::linked(args, cx, Index::ProjectsByParticipant, participant, RecordKind::Project, types),

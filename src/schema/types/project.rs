@@ -51,10 +51,10 @@ fn project() -> TypeDef {
         "Nations and organisations taking part, in the source's order.",
         |p, args, _| {
             let role = args.named::<model::Role>("role");
-            let keep = (0..p.participants.len()).filter(|&i| role.is_none_or(|r| p.participants[i].role == r));
+            let keep = (0..p.participants.len()).filter(|&i| role.is_none_or(|r| p.participants[i].roles.contains(&r)));
             Ok(Out::objs(keep.map(|i| p.part(ObjType::Participation, move |p: &model::Project| &p.participants[i]))))
         },
-        |f| f.arg(InputDef::new("role", "Role", "Only participants with this role.")),
+        |f| f.arg(InputDef::new("role", "Role", "Only participants with this role (among their roles).")),
     )
     .value("participantCount", "Int!", "Number of nations and organisations taking part.", |p| Out::count(p.participants.len()))
     .field("objectives", "[StrategyObjective!]!", "Strategy objectives it serves.", |p, _, cx| {
@@ -81,7 +81,10 @@ fn project() -> TypeDef {
 fn participation() -> TypeDef {
     Object::<model::Participation>::new(ObjType::Participation, "A nation or organisation taking part in a project, with its role.")
         .field("participant", "Participant", "The nation or organisation.", |p, _, cx| Ok(Out::opt(participant(cx, &p.participant)?)))
-        .value("role", "Role!", "Its role in the project.", |p| Out::Enum(p.role.name()))
+        .value("role", "Role!", "Its main role in the project: the first of `roles`.", |p| Out::Enum(p.role().name()))
+        .value("roles", "[Role!]!", "Every role the texts give it in the project, the main one first.", |p| {
+            Out::List(p.roles.iter().map(|r| Out::Enum(r.name())).collect())
+        })
         .value("note", "String", "Remarks on this participation (e.g. \"NATO partner\").", |p| Out::opt_str(p.note.as_deref()))
         .field("sources", "[Citation!]!", "The documents that state it.", |p, _, _| Ok(citations(&p, |p| &p.sources)))
         .finish()

@@ -323,24 +323,30 @@ fn generate(real: &Dataset, scale: usize, seed: u64) -> Dataset {
             .into_iter()
             .map(|i| {
                 let role = if nations[i].membership == Membership::Partner { Role::Partner } else { Role::Participant };
-                Participation { participant: nations[i].code.clone(), role, note: None, sources: vec![] }
+                Participation { participant: nations[i].code.clone(), roles: vec![role], note: None, sources: vec![] }
             })
             .collect();
         if rng.chance(50) {
             let lead = rng.below(participants.len());
-            if participants[lead].role == Role::Participant {
-                participants[lead].role = Role::Lead;
+            if participants[lead].roles == [Role::Participant] {
+                participants[lead].roles = vec![Role::Lead];
             }
         }
         if rng.chance(10) {
             let host = rng.below(participants.len());
-            if participants[host].role == Role::Participant {
-                participants[host].role = Role::Host;
+            // A host takes part too, as the texts' hosts do.
+            if participants[host].roles == [Role::Participant] {
+                participants[host].roles.push(Role::Host);
             }
         }
         if rng.chance(15) {
             let role = if rng.chance(50) { Role::Supporter } else { Role::Participant };
-            participants.push(Participation { participant: rng.pick(&orgs).clone(), role, note: mark.note(), sources: vec![] });
+            participants.push(Participation {
+                participant: rng.pick(&orgs).clone(),
+                roles: vec![role],
+                note: mark.note(),
+                sources: vec![],
+            });
         }
         let objectives = if rng.chance(25) && !objectives.is_empty() {
             vec![ObjectiveLink { objective: rng.pick(&objectives).clone(), note: None, sources: mark.cite() }]
