@@ -32,6 +32,21 @@ impl PartialDate {
         self.until.map(|(year, month, day)| PartialDate::new(year, month, day))
     }
 
+    /// How precise the date (its start, for a range) is.
+    pub fn precision(&self) -> super::DatePrecision {
+        match (self.month, self.day) {
+            (None, _) => super::DatePrecision::Year,
+            (Some(_), None) => super::DatePrecision::Month,
+            (Some(_), Some(_)) => super::DatePrecision::Day,
+        }
+    }
+
+    /// The timeline's order: by start, a year before the months of that year and a month before
+    /// its days (a date known only to the year cannot be placed among them).
+    pub fn timeline_key(&self) -> (u16, u8, u8) {
+        (self.year, self.month.unwrap_or(0), self.day.unwrap_or(0))
+    }
+
     /// The ISO 8601 form, only as precise as the date is.
     pub fn iso(&self) -> String {
         self.to_string()

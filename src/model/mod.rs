@@ -64,6 +64,21 @@ string_enum!(
     Role { Participant = "PARTICIPANT", Lead = "LEAD", Host = "HOST", Partner = "PARTNER", Supporter = "SUPPORTER", Manager = "MANAGER" }
 );
 string_enum!(
+    /// How precise a date is: the text gives a year, a month or a day.
+    DatePrecision { Year = "YEAR", Month = "MONTH", Day = "DAY" }
+);
+string_enum!(
+    /// What a timeline entry marks.
+    TimelineKind {
+        ProjectLaunched = "PROJECT_LAUNCHED",
+        Milestone = "MILESTONE",
+        ContractSigned = "CONTRACT_SIGNED",
+        StrategyEndorsed = "STRATEGY_ENDORSED",
+        StrategyPublished = "STRATEGY_PUBLISHED",
+        PartnershipSigned = "PARTNERSHIP_SIGNED"
+    }
+);
+string_enum!(
     /// A nation's relation to NATO.
     Membership { Ally = "ALLY", Partner = "PARTNER" }
 );

@@ -19,4 +19,5 @@ mod query_power;
 mod schema;
 mod startup;
 mod store_safety;
+mod timeline;
 mod typed_client;

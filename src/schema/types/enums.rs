@@ -15,6 +15,24 @@ pub fn types() -> Vec<TypeDef> {
         ContractKind as C, Membership as M, OrganisationKind as O, ProjectKind as K, ProjectStatus as S, Role as R, StrategyKind as T,
     };
     vec![
+        enum_type("DatePrecision", "How precise a date is: as precise as its text.", model::DatePrecision::ALL, model::DatePrecision::name, |v| {
+            match v {
+                model::DatePrecision::Year => "The text gives the year only.",
+                model::DatePrecision::Month => "The text gives the month.",
+                model::DatePrecision::Day => "The text gives the day.",
+            }
+        }),
+        enum_type("TimelineKind", "What a timeline entry marks.", model::TimelineKind::ALL, model::TimelineKind::name, |v| {
+            use model::TimelineKind as L;
+            match v {
+                L::ProjectLaunched => "A project was launched.",
+                L::Milestone => "A dated event in a project's life (done or planned).",
+                L::ContractSigned => "A contract or funding was signed or announced.",
+                L::StrategyEndorsed => "Allies endorsed a strategy, policy or plan.",
+                L::StrategyPublished => "A strategy, policy or plan was published or released.",
+                L::PartnershipSigned => "An organisation signed a partnership agreement.",
+            }
+        }),
         enum_type("ProjectKind", "What kind of cooperative effort a project is.", K::ALL, K::name, |v| match v {
             K::HighVisibilityProject => "One of NATO's High Visibility Projects.",
             K::Programme => "A standing multinational programme (e.g. the Multinational MRTT Fleet).",

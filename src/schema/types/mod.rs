@@ -15,7 +15,7 @@ macro_rules! type_modules {
         }
     };
 }
-type_modules!(project, nation, organisation, area, strategy, contract, source, values, enums, search, stats);
+type_modules!(project, nation, organisation, area, strategy, contract, source, values, enums, search, stats, timeline);
 
 use std::sync::Arc;
 

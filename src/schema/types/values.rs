@@ -17,6 +17,9 @@ pub fn types() -> Vec<TypeDef> {
         .value("year", "Int!", "The year.", |d| Out::int(d.year))
         .value("month", "Int", "The month (1–12), when the text gives one.", |d| Out::opt_int(d.month))
         .value("day", "Int", "The day of the month, when the text gives one.", |d| Out::opt_int(d.day))
+        .value("precision", "DatePrecision!", "Whether the text gives a year, a month or a day (of the start, for a range).", |d| {
+            Out::Enum(model::Named::name(d.precision()))
+        })
         .value("iso", "String!", "ISO 8601 at the text's precision: `2014`, `2024-10` or `2019-12-11`; a range as an\ninterval, `2035/2040`.", |d| Out::string(d.iso()))
         .field("until", "PartialDate", "The end of the range, when the text gives a range (\"the 2035-2040 timeframe\"): `year`,\n`month` and `day` are its start. `null` for a single date.", |d, _, _| {
             Ok(d.until().map_or(Out::Null, |until| Out::Obj(Obj::new(ObjType::PartialDate, std::sync::Arc::new(until)))))
