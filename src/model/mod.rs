@@ -64,6 +64,10 @@ string_enum!(
     Role { Participant = "PARTICIPANT", Lead = "LEAD", Host = "HOST", Partner = "PARTNER", Supporter = "SUPPORTER", Manager = "MANAGER" }
 );
 string_enum!(
+    /// What kind of gathering an event is.
+    EventKind { Summit = "SUMMIT", Meeting = "MEETING", Forum = "FORUM", Ceremony = "CEREMONY", Exercise = "EXERCISE", IndustryEvent = "INDUSTRY_EVENT" }
+);
+string_enum!(
     /// How precise a date is: the text gives a year, a month or a day.
     DatePrecision { Year = "YEAR", Month = "MONTH", Day = "DAY" }
 );
@@ -72,6 +76,7 @@ string_enum!(
     TimelineKind {
         ProjectLaunched = "PROJECT_LAUNCHED",
         Milestone = "MILESTONE",
+        Event = "EVENT",
         ContractSigned = "CONTRACT_SIGNED",
         StrategyEndorsed = "STRATEGY_ENDORSED",
         StrategyPublished = "STRATEGY_PUBLISHED",
@@ -139,6 +144,47 @@ pub struct Nation {
     #[serde(default)]
     pub note: Option<String>,
     #[serde(default)]
+    pub sources: Vec<Citation>,
+}
+
+/// A record an event is linked to, and how, in the text's words ("launched in its margins").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct EventLink {
+    pub code: String,
+    pub relation: String,
+}
+
+/// A summit, meeting, forum, ceremony, exercise or industry event the texts name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Event {
+    pub code: String,
+    /// As the text names it ("the 2014 Wales Summit").
+    pub name: String,
+    pub kind: EventKind,
+    #[serde(default)]
+    pub date: Option<PartialDate>,
+    /// Where it took place, in the text's words ("Washington, D.C.").
+    #[serde(default)]
+    pub place: Option<String>,
+    /// The nation that hosted it, where a text says so.
+    #[serde(default)]
+    pub host: Option<String>,
+    /// Projects launched (or otherwise marked) at it.
+    #[serde(default)]
+    pub projects: Vec<EventLink>,
+    /// Contracts signed or announced at it.
+    #[serde(default)]
+    pub contracts: Vec<EventLink>,
+    /// Strategies endorsed or released at it.
+    #[serde(default)]
+    pub strategies: Vec<EventLink>,
+    #[serde(default)]
+    pub note: Option<String>,
+    /// The values of this record that are inferred, not stated.
+    #[serde(default)]
+    pub inferred: Vec<Inference>,
     pub sources: Vec<Citation>,
 }
 
@@ -374,6 +420,7 @@ macro_rules! for_each_record {
             StrategyObjective($crate::model::StrategyObjective, "StrategyObjective", "record/objective", objectives, "objectives.json", "objective", "objectives"),
             ProcurementContract($crate::model::ProcurementContract, "ProcurementContract", "record/contract", contracts, "contracts.json", "contract", "contracts"),
             Source($crate::model::Source, "Source", "record/source", sources, "sources.json", "source", "sources"),
+            Event($crate::model::Event, "Event", "record/event", events, "events.json", "event", "events"),
         }
     };
 }

@@ -85,6 +85,12 @@ impl LookupNames for model::ProcurementContract {
     }
 }
 
+impl LookupNames for model::Event {
+    fn lookup_names(&self) -> Vec<&str> {
+        vec![&self.name]
+    }
+}
+
 macro_rules! all_records {
     ($($kind:ident($ty:ty, $name:literal, $tree:literal, $field:ident, $file:literal, $noun:literal, $plural:literal)),+ $(,)?) => {
         /// Writes the records of every type.
@@ -170,6 +176,22 @@ pub(super) fn write(db: &sled::Db, data: &Dataset) -> Result<(), StoreError> {
         }
         for nation in &contract.beneficiaries {
             links.plain(Index::ContractsByBeneficiary, nation, &contract.code)?;
+        }
+    }
+    for event in &data.events {
+        // The relation in the text's words rides on the link, as a participation's note does.
+        let lists = [
+            (Index::EventsByProject, &event.projects),
+            (Index::EventsByContract, &event.contracts),
+            (Index::EventsByStrategy, &event.strategies),
+        ];
+        for (index, list) in lists {
+            for link in list {
+                links.add(index, &link.code, &event.code, &LinkMeta { roles: Vec::new(), note: Some(link.relation.clone()) })?;
+            }
+        }
+        if let Some(host) = &event.host {
+            links.plain(Index::EventsByHost, host, &event.code)?;
         }
     }
     for org in &data.organisations {

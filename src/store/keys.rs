@@ -39,10 +39,18 @@ pub enum Index {
     OrganisationsByParent,
     /// source → `Type:code` of every record citing it.
     CitationsBySource,
+    /// project → events it was launched (or marked) at.
+    EventsByProject,
+    /// contract → events it was signed or announced at.
+    EventsByContract,
+    /// strategy → events it was endorsed or released at.
+    EventsByStrategy,
+    /// nation → events it hosted.
+    EventsByHost,
 }
 
 impl Index {
-    pub const COUNT: usize = 12;
+    pub const COUNT: usize = 16;
     pub const ALL: [Index; Index::COUNT] = [
         Index::ProjectsByParticipant,
         Index::ProjectsByArea,
@@ -56,6 +64,10 @@ impl Index {
         Index::ContractsByBeneficiary,
         Index::OrganisationsByParent,
         Index::CitationsBySource,
+        Index::EventsByProject,
+        Index::EventsByContract,
+        Index::EventsByStrategy,
+        Index::EventsByHost,
     ];
 
     pub fn tree_name(self) -> &'static str {
@@ -72,6 +84,10 @@ impl Index {
             Index::ContractsByBeneficiary => "idx/contracts-by-beneficiary",
             Index::OrganisationsByParent => "idx/organisations-by-parent",
             Index::CitationsBySource => "idx/citations-by-source",
+            Index::EventsByProject => "idx/events-by-project",
+            Index::EventsByContract => "idx/events-by-contract",
+            Index::EventsByStrategy => "idx/events-by-strategy",
+            Index::EventsByHost => "idx/events-by-host",
         }
     }
 }

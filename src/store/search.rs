@@ -147,6 +147,15 @@ impl Searchable for model::Source {
     }
 }
 
+impl Searchable for model::Event {
+    fn search_fields(&self) -> Vec<(Field, &str)> {
+        let mut fields = vec![(Field::Code, self.code.as_str()), (Field::Name, &self.name)];
+        fields.extend(self.place.as_deref().map(|p| (Field::Description, p)));
+        fields.extend(self.note.as_deref().map(|n| (Field::Note, n)));
+        fields
+    }
+}
+
 /// One occurrence of a word: the record's number (see [`TARGETS`]) and the field.
 type Posting = (u32, Field);
 

@@ -7,6 +7,7 @@ mod common;
 mod api;
 mod browser;
 mod differential;
+mod events;
 mod field_order;
 mod fixtures_crosscheck;
 mod hardening;

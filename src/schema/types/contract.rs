@@ -19,6 +19,7 @@ use crate::{
         },
         FieldError,
     },
+    store::Index,
 };
 
 pub fn types() -> Vec<TypeDef> {
@@ -66,6 +67,7 @@ fn contract() -> TypeDef {
         Ok(Out::objs(cx.record_objs(RecordKind::Nation, c.beneficiaries.iter().map(String::as_str))?))
     })
     .value("note", "String", "Where the sources disagree, or other remarks.", |c| Out::opt_str(c.note.as_deref()))
+    .linked("events", "Events it was signed or announced at, the relation on each edge.", Index::EventsByContract, RecordKind::Event)
     .field("inferred", "[Inference!]!", INFERRED, |c, _, _| Ok(inferred(&c, |c| &c.inferred)))
     .field("sources", "[Citation!]!", "The documents and quotes that support this record.", |c, _, _| Ok(citations(&c, |c| &c.sources)))
     .finish()

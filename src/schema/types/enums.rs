@@ -22,11 +22,23 @@ pub fn types() -> Vec<TypeDef> {
                 model::DatePrecision::Day => "The text gives the day.",
             }
         }),
+        enum_type("EventKind", "What kind of gathering an event is.", model::EventKind::ALL, model::EventKind::name, |v| {
+            use model::EventKind as E;
+            match v {
+                E::Summit => "A NATO summit of heads of state and government.",
+                E::Meeting => "A meeting of ministers or officials.",
+                E::Forum => "A forum beside a summit (the NATO Summit Defence Industry Forum).",
+                E::Ceremony => "A signing ceremony.",
+                E::Exercise => "An exercise (REPMUS).",
+                E::IndustryEvent => "An event with industry (a Chamber of Commerce industry day).",
+            }
+        }),
         enum_type("TimelineKind", "What a timeline entry marks.", model::TimelineKind::ALL, model::TimelineKind::name, |v| {
             use model::TimelineKind as L;
             match v {
                 L::ProjectLaunched => "A project was launched.",
                 L::Milestone => "A dated event in a project's life (done or planned).",
+                L::Event => "A summit, meeting, forum, ceremony, exercise or industry event.",
                 L::ContractSigned => "A contract or funding was signed or announced.",
                 L::StrategyEndorsed => "Allies endorsed a strategy, policy or plan.",
                 L::StrategyPublished => "A strategy, policy or plan was published or released.",

@@ -15,7 +15,7 @@ macro_rules! type_modules {
         }
     };
 }
-type_modules!(project, nation, organisation, area, strategy, contract, source, values, enums, search, stats, timeline);
+type_modules!(project, nation, organisation, area, strategy, contract, source, event, values, enums, search, stats, timeline);
 
 use std::sync::Arc;
 
@@ -56,6 +56,11 @@ pub fn all() -> Vec<TypeDef> {
             members: vec!["Nation", "Organisation"],
         },
         TypeDef::Union { name: "SearchResult", description: "Anything search can find.", members: RECORD_TYPES.to_vec() },
+        TypeDef::Union {
+            name: "EventSubject",
+            description: "A record linked to an event: a project, a contract or a strategy.",
+            members: vec!["Project", "ProcurementContract", "Strategy"],
+        },
         connection::page_info_type(),
     ];
     types.extend(module_types());

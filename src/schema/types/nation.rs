@@ -64,6 +64,7 @@ fn nation() -> TypeDef {
             |f| f.reads_store(),
         )
         .linked("contracts", "Contracts it benefits from.", Index::ContractsByBeneficiary, RecordKind::ProcurementContract)
+        .linked("hostedEvents", "Events it hosted, where a text says so.", Index::EventsByHost, RecordKind::Event)
         .linked(
             "funded",
             "Contracts and contributions it funds (Luxembourg's EUR 16.5 million for APSS).",

@@ -69,6 +69,7 @@ fn project() -> TypeDef {
         Ok(Out::objs(cx.record_objs(RecordKind::Strategy, codes)?))
     })
     .linked("contracts", "Contracts and funding that deliver it.", Index::ContractsByProject, RecordKind::ProcurementContract)
+    .linked("events", "Events it was launched (or marked) at, the relation on each edge.", Index::EventsByProject, RecordKind::Event)
     .field("relatedProjects", "[RelatedProject!]!", "Projects this one relates to, as the sources say.", |p, _, _| {
         Ok(p.parts(ObjType::RelatedProject, |p| &p.related))
     })

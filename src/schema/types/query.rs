@@ -7,7 +7,7 @@ use crate::{
         fetch::Ctx,
         ids,
         obj::{Obj, ObjType, Out},
-        types::{area, contract, nation, organisation, project, search, strategy, timeline},
+        types::{area, contract, event, nation, organisation, project, search, strategy, timeline},
     },
 };
 
@@ -91,11 +91,20 @@ pub fn query() -> TypeDef {
         lookup(object, "objective", RecordKind::StrategyObjective, "A strategy objective by code (`commercial-space-strategy/1`).");
     let object = lookup(object, "contract", RecordKind::ProcurementContract, "A contract or funding record by code or title.");
     let object = lookup(object, "source", RecordKind::Source, "A source document by code (`nato-mcc`) or title.");
+    let object = lookup(object, "event", RecordKind::Event, "An event by code (`wales-summit-2014`) or name.");
+    let object = list(
+        object,
+        "events",
+        "EventConnection!",
+        "Summits, meetings, forums, ceremonies, exercises and industry events, in date order (undated last).",
+        event::list,
+        &[("filter", "EventFilter")],
+    );
     let object = list(
         object,
         "timeline",
         "TimelineConnection!",
-        "Every dated thing in date order: project launches and milestones, contract signatures, strategy\nendorsements and publications, partnership agreements. Each date is as precise as its text; a\nyear sorts before the months of that year. `from`/`to` keep entries wholly inside the range\n(`2024`, `2024-06`); `participant` (code or name) keeps the entries of its projects, contracts and\npartnerships.",
+        "Every dated thing in date order: events, project launches and milestones, contract signatures,\nstrategy endorsements and publications, partnership agreements. Each date is as precise as its text; a\nyear sorts before the months of that year. `from`/`to` keep entries wholly inside the range\n(`2024`, `2024-06`); `participant` (code or name) keeps the entries of its projects, contracts and\npartnerships.",
         timeline::list,
         &[("from", "String"), ("to", "String"), ("kinds", "[TimelineKind!]"), ("participant", "String")],
     );

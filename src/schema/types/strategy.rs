@@ -45,6 +45,7 @@ fn strategy() -> TypeDef {
             Index::ProjectsByStrategy,
             RecordKind::Project,
         )
+        .linked("events", "Events it was endorsed or released at, the relation on each edge.", Index::EventsByStrategy, RecordKind::Event)
         .value("note", "String", "Where the sources disagree, or other remarks.", |s| Out::opt_str(s.note.as_deref()))
         .field("inferred", "[Inference!]!", INFERRED, |s, _, _| Ok(inferred(&s, |s| &s.inferred)))
         .field("sources", "[Citation!]!", "The documents and quotes that support this record.", |s, _, _| Ok(citations(&s, |s| &s.sources)))

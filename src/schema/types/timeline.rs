@@ -1,4 +1,4 @@
-//! `Query.timeline`: every dated thing the records hold — project launches and milestones,
+//! `Query.timeline`: every dated thing the records hold — events, project launches and milestones,
 //! contract signatures, strategy endorsements and publications, partnership agreements — in one
 //! list in date order, each entry at the precision of its text.
 
@@ -26,7 +26,7 @@ pub fn types() -> Vec<TypeDef> {
         TypeDef::Union {
             name: "TimelineSubject",
             description: "What a timeline entry is about.",
-            members: vec!["Project", "ProcurementContract", "Strategy", "Organisation"],
+            members: vec!["Project", "ProcurementContract", "Strategy", "Organisation", "Event"],
         },
     ];
     types.extend(connection::types(ObjType::TimelineConnection, ObjType::TimelineEdge, "TimelineEntry"));
@@ -74,6 +74,7 @@ fn entries(cx: &Ctx<'_>) -> Result<Arc<Vec<Arc<Entry>>>, crate::schema::def::Fai
     let contracts = cx.every::<model::ProcurementContract>()?;
     let strategies = cx.every::<model::Strategy>()?;
     let organisations = cx.every::<model::Organisation>()?;
+    let events = cx.every::<model::Event>()?;
     cx.memo("timeline".to_owned(), || {
         let mut all = Vec::new();
         for p in projects.iter() {
@@ -154,6 +155,19 @@ fn entries(cx: &Ctx<'_>) -> Result<Arc<Vec<Arc<Entry>>>, crate::schema::def::Fai
                     sources: p.sources.clone(),
                 });
             }
+        }
+        for e in events.iter() {
+            let Some(date) = e.date else { continue };
+            all.push(Entry {
+                key: format!("Event:{}", e.code),
+                date,
+                kind: TimelineKind::Event,
+                title: e.name.clone(),
+                subject: (RecordKind::Event, e.code.clone()),
+                parties: e.host.iter().cloned().collect(),
+                inferred: inferred_field(&e.inferred, "date"),
+                sources: e.sources.clone(),
+            });
         }
         all.sort_by(|a, b| a.date.timeline_key().cmp(&b.date.timeline_key()).then_with(|| a.key.cmp(&b.key)));
         Ok(all.into_iter().map(Arc::new).collect::<Vec<_>>())
