@@ -476,14 +476,7 @@ fn write(args: &Args, real: &Dataset, data: &Dataset) -> anyhow::Result<()> {
         fs::copy(&from, texts.join(&source.file)).with_context(|| format!("cannot copy {}", from.display()))?;
     }
     fs::write(texts.join(TEXT_FILE), synthetic_text(args.scale, args.seed, &Marker::new(args.seed)))?;
-    write_records(&args.out, "sources.json", &data.sources)?;
-    write_records(&args.out, "capability_areas.json", &data.areas)?;
-    write_records(&args.out, "nations.json", &data.nations)?;
-    write_records(&args.out, "organisations.json", &data.organisations)?;
-    write_records(&args.out, "projects.json", &data.projects)?;
-    write_records(&args.out, "strategies.json", &data.strategies)?;
-    write_records(&args.out, "objectives.json", &data.objectives)?;
-    write_records(&args.out, "contracts.json", &data.contracts)?;
+    write_dataset(&args.out, &data)?;
     fs::write(
         args.out.join("README.md"),
         format!(
@@ -493,3 +486,14 @@ fn write(args: &Args, real: &Dataset, data: &Dataset) -> anyhow::Result<()> {
     )?;
     Ok(())
 }
+
+macro_rules! dataset_writer {
+    ($($kind:ident($ty:ty, $name:literal, $tree:literal, $field:ident, $file:literal, $noun:literal, $plural:literal)),+ $(,)?) => {
+        /// Every fixture file of the dataset, one per record type.
+        fn write_dataset(dir: &std::path::Path, data: &Dataset) -> anyhow::Result<()> {
+            $(write_records(dir, $file, &data.$field)?;)+
+            Ok(())
+        }
+    };
+}
+capgraph::for_each_record!(dataset_writer);
