@@ -476,7 +476,7 @@ fn write(args: &Args, real: &Dataset, data: &Dataset) -> anyhow::Result<()> {
         fs::copy(&from, texts.join(&source.file)).with_context(|| format!("cannot copy {}", from.display()))?;
     }
     fs::write(texts.join(TEXT_FILE), synthetic_text(args.scale, args.seed, &Marker::new(args.seed)))?;
-    write_dataset(&args.out, &data)?;
+    write_dataset(&args.out, data)?;
     fs::write(
         args.out.join("README.md"),
         format!(
