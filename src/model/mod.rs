@@ -147,6 +147,48 @@ pub struct Nation {
     pub sources: Vec<Citation>,
 }
 
+/// Something a person said: their words as a text quotes them, or the text's report of them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Statement {
+    /// Verbatim from the source: the person's quoted words, or the sentence reporting them.
+    pub text: String,
+    /// Whether `text` is the person's own words (in quotation marks in the source) or a report.
+    pub quoted: bool,
+    #[serde(default)]
+    pub date: Option<PartialDate>,
+    /// The event it was said at, where a text says so.
+    #[serde(default)]
+    pub event: Option<String>,
+    /// The values of this statement that are inferred, not stated.
+    #[serde(default)]
+    pub inferred: Vec<Inference>,
+    pub source: Citation,
+}
+
+/// A person the texts name, with the office they give and what the person said.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Person {
+    pub code: String,
+    /// As the texts write it.
+    pub name: String,
+    /// The office the text gives ("NATO Deputy Secretary General"), in its words.
+    #[serde(default)]
+    pub office: Option<String>,
+    /// The organisation of that office, where it is recorded.
+    #[serde(default)]
+    pub organisation: Option<String>,
+    /// The nation of that office, where it is recorded.
+    #[serde(default)]
+    pub nation: Option<String>,
+    #[serde(default)]
+    pub statements: Vec<Statement>,
+    #[serde(default)]
+    pub note: Option<String>,
+    pub sources: Vec<Citation>,
+}
+
 /// A record an event is linked to, and how, in the text's words ("launched in its margins").
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -421,6 +463,7 @@ macro_rules! for_each_record {
             ProcurementContract($crate::model::ProcurementContract, "ProcurementContract", "record/contract", contracts, "contracts.json", "contract", "contracts"),
             Source($crate::model::Source, "Source", "record/source", sources, "sources.json", "source", "sources"),
             Event($crate::model::Event, "Event", "record/event", events, "events.json", "event", "events"),
+            Person($crate::model::Person, "Person", "record/person", people, "people.json", "person", "people"),
         }
     };
 }

@@ -179,6 +179,7 @@ pub fn of(kind: RecordKind) -> (ObjType, ObjType, &'static str) {
             (ObjType::ProcurementContractConnection, ObjType::ProcurementContractEdge, "ProcurementContractConnection!")
         }
         RecordKind::Event => (ObjType::EventConnection, ObjType::EventEdge, "EventConnection!"),
+        RecordKind::Person => (ObjType::PersonConnection, ObjType::PersonEdge, "PersonConnection!"),
         RecordKind::StrategyObjective | RecordKind::Source => (ObjType::NodeConnection, ObjType::NodeEdge, "NodeConnection!"),
     }
 }

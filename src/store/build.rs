@@ -91,6 +91,12 @@ impl LookupNames for model::Event {
     }
 }
 
+impl LookupNames for model::Person {
+    fn lookup_names(&self) -> Vec<&str> {
+        vec![&self.name]
+    }
+}
+
 macro_rules! all_records {
     ($($kind:ident($ty:ty, $name:literal, $tree:literal, $field:ident, $file:literal, $noun:literal, $plural:literal)),+ $(,)?) => {
         /// Writes the records of every type.
@@ -192,6 +198,14 @@ pub(super) fn write(db: &sled::Db, data: &Dataset) -> Result<(), StoreError> {
         }
         if let Some(host) = &event.host {
             links.plain(Index::EventsByHost, host, &event.code)?;
+        }
+    }
+    for person in &data.people {
+        for event in person.statements.iter().filter_map(|s| s.event.as_ref()) {
+            links.plain(Index::PeopleByEvent, event, &person.code)?;
+        }
+        for office in [&person.organisation, &person.nation].into_iter().flatten() {
+            links.plain(Index::PeopleByOffice, office, &person.code)?;
         }
     }
     for org in &data.organisations {

@@ -47,10 +47,14 @@ pub enum Index {
     EventsByStrategy,
     /// nation → events it hosted.
     EventsByHost,
+    /// event → people who spoke at it.
+    PeopleByEvent,
+    /// organisation or nation → people holding an office of it.
+    PeopleByOffice,
 }
 
 impl Index {
-    pub const COUNT: usize = 16;
+    pub const COUNT: usize = 18;
     pub const ALL: [Index; Index::COUNT] = [
         Index::ProjectsByParticipant,
         Index::ProjectsByArea,
@@ -68,6 +72,8 @@ impl Index {
         Index::EventsByContract,
         Index::EventsByStrategy,
         Index::EventsByHost,
+        Index::PeopleByEvent,
+        Index::PeopleByOffice,
     ];
 
     pub fn tree_name(self) -> &'static str {
@@ -88,6 +94,8 @@ impl Index {
             Index::EventsByContract => "idx/events-by-contract",
             Index::EventsByStrategy => "idx/events-by-strategy",
             Index::EventsByHost => "idx/events-by-host",
+            Index::PeopleByEvent => "idx/people-by-event",
+            Index::PeopleByOffice => "idx/people-by-office",
         }
     }
 }

@@ -156,6 +156,15 @@ impl Searchable for model::Event {
     }
 }
 
+impl Searchable for model::Person {
+    fn search_fields(&self) -> Vec<(Field, &str)> {
+        let mut fields = vec![(Field::Code, self.code.as_str()), (Field::Name, &self.name)];
+        fields.extend(self.office.as_deref().map(|o| (Field::Title, o)));
+        fields.extend(self.statements.iter().map(|s| (Field::Statement, s.text.as_str())));
+        fields
+    }
+}
+
 /// One occurrence of a word: the record's number (see [`TARGETS`]) and the field.
 type Posting = (u32, Field);
 

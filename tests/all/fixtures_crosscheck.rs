@@ -433,7 +433,9 @@ fn every_quote_occurs_verbatim_in_its_source_text() {
     let texts = norm_texts();
     let mut failures = Vec::new();
     let mut count = 0;
-    for file in ["sources", "capability_areas", "nations", "organisations", "projects", "strategies", "objectives", "contracts", "events"] {
+    for file in
+        ["sources", "capability_areas", "nations", "organisations", "projects", "strategies", "objectives", "contracts", "events", "people"]
+    {
         let records = Value::Array(load(file));
         let mut found = Vec::new();
         citations(&records, file.to_string(), &mut found);
@@ -573,7 +575,7 @@ fn every_date_is_a_valid_partial_date() {
         }
     }
     let mut failures = Vec::new();
-    for file in ["sources", "organisations", "projects", "strategies", "contracts", "events"] {
+    for file in ["sources", "organisations", "projects", "strategies", "contracts", "events", "people"] {
         walk(&Value::Array(load(file)), file, &mut failures);
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
@@ -627,7 +629,18 @@ fn launch_and_milestone_dates_are_no_more_precise_than_the_text() {
 
 #[test]
 fn every_reference_resolves_and_codes_are_unique() {
-    let files = ["sources", "capability_areas", "nations", "organisations", "projects", "strategies", "objectives", "contracts", "events"];
+    let files = [
+        "sources",
+        "capability_areas",
+        "nations",
+        "organisations",
+        "projects",
+        "strategies",
+        "objectives",
+        "contracts",
+        "events",
+        "people",
+    ];
     let mut codes: HashMap<&str, BTreeSet<String>> = HashMap::new();
     for f in files {
         let records = load(f);
@@ -801,7 +814,9 @@ fn notes_cite_only_the_texts() {
         }
     }
     let mut failures = Vec::new();
-    for file in ["sources", "capability_areas", "nations", "organisations", "projects", "strategies", "objectives", "contracts", "events"] {
+    for file in
+        ["sources", "capability_areas", "nations", "organisations", "projects", "strategies", "objectives", "contracts", "events", "people"]
+    {
         walk(&Value::Array(load(file)), file, &mut failures);
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));

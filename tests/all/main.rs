@@ -15,6 +15,7 @@ mod http_audit;
 mod http_caching;
 mod inferences;
 mod operations;
+mod people;
 mod properties;
 mod query_power;
 mod schema;

@@ -44,6 +44,7 @@ fn event() -> TypeDef {
         .field("strategies", "[EventLink!]!", "Strategies, policies and plans endorsed or released at it, and how.", |e, _, _| {
             Ok(e.parts(ObjType::EventLink, |e| &e.strategies))
         })
+        .linked("people", "People who spoke at it, as the texts report.", crate::store::Index::PeopleByEvent, RecordKind::Person)
         .value("note", "String", "Where the sources disagree, or other remarks.", |e| Out::opt_str(e.note.as_deref()))
         .field("inferred", "[Inference!]!", INFERRED, |e, _, _| Ok(inferred(&e, |e| &e.inferred)))
         .field("sources", "[Citation!]!", "The documents and quotes that support this record.", |e, _, _| Ok(citations(&e, |e| &e.sources)))

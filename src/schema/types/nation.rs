@@ -65,6 +65,7 @@ fn nation() -> TypeDef {
         )
         .linked("contracts", "Contracts it benefits from.", Index::ContractsByBeneficiary, RecordKind::ProcurementContract)
         .linked("hostedEvents", "Events it hosted, where a text says so.", Index::EventsByHost, RecordKind::Event)
+        .linked("people", "People holding an office of it, as the texts give them.", Index::PeopleByOffice, RecordKind::Person)
         .linked(
             "funded",
             "Contracts and contributions it funds (Luxembourg's EUR 16.5 million for APSS).",

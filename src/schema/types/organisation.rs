@@ -55,6 +55,7 @@ fn organisation() -> TypeDef {
         |f| f.paged().arg(InputDef::new("role", "Role", "Only projects where the organisation has this role.")),
     )
     .linked("contractsAsBuyer", "Contracts it placed as buyer.", Index::ContractsByBuyer, RecordKind::ProcurementContract)
+    .linked("people", "People holding an office of it, as the texts give them.", Index::PeopleByOffice, RecordKind::Person)
     .linked("contractsAsSupplier", "Contracts it won as supplier.", Index::ContractsBySupplier, RecordKind::ProcurementContract)
     .value("note", "String", "Remarks.", |o| Out::opt_str(o.note.as_deref()))
     .field("sources", "[Citation!]!", "The documents and quotes that support this record.", |o, _, _| Ok(citations(&o, |o| &o.sources)))

@@ -7,7 +7,7 @@ use crate::{
         fetch::Ctx,
         ids,
         obj::{Obj, ObjType, Out},
-        types::{area, contract, event, nation, organisation, project, search, strategy, timeline},
+        types::{area, contract, event, nation, organisation, person, project, search, strategy, timeline},
     },
 };
 
@@ -92,6 +92,8 @@ pub fn query() -> TypeDef {
     let object = lookup(object, "contract", RecordKind::ProcurementContract, "A contract or funding record by code or title.");
     let object = lookup(object, "source", RecordKind::Source, "A source document by code (`nato-mcc`) or title.");
     let object = lookup(object, "event", RecordKind::Event, "An event by code (`wales-summit-2014`) or name.");
+    let object = lookup(object, "person", RecordKind::Person, "A person by code (`mark-rutte`) or name, in any case.");
+    let object = list(object, "people", "PersonConnection!", "The people the texts name, in name order.", person::list, &[]);
     let object = list(
         object,
         "events",

@@ -1,0 +1,71 @@
+//! `Person`: the people the texts name, with the office the texts give and what each said,
+//! verbatim, dated and tied to the event where the texts say so.
+
+use std::sync::Arc;
+
+use crate::{
+    model::{self, fold_key, RecordKind},
+    schema::{
+        args::Args,
+        connection,
+        def::{Object, Res, TypeDef},
+        fetch::Ctx,
+        ids,
+        obj::{ObjType, Out},
+        types::{citations, date, inferred, participant, record_page, INFERRED},
+    },
+};
+
+pub fn types() -> Vec<TypeDef> {
+    let mut types = vec![person(), statement()];
+    types.extend(connection::types(ObjType::PersonConnection, ObjType::PersonEdge, "Person"));
+    types
+}
+
+fn person() -> TypeDef {
+    Object::<model::Person>::new(ObjType::Person, "A person the texts name, with the office they give and what the person said.")
+        .implements("Node")
+        .value("id", "ID!", "Global, opaque id.", |p| Out::string(ids::encode("Person", &p.code)))
+        .value("code", "String!", "Stable key (`mark-rutte`).", |p| Out::str(&p.code))
+        .value("name", "String!", "As the texts write it.", |p| Out::str(&p.name))
+        .value("office", "String", "The office the text gives, in its words (\"NATO Deputy Secretary General\").", |p| {
+            Out::opt_str(p.office.as_deref())
+        })
+        .field("officeOf", "Participant", "The organisation or nation of that office, where it is recorded.", |p, _, cx| {
+            match p.organisation.as_ref().or(p.nation.as_ref()) {
+                Some(code) => Ok(Out::opt(participant(cx, code)?)),
+                None => Ok(Out::Null),
+            }
+        })
+        .field("statements", "[Statement!]!", "What the person said, in the texts' order.", |p, _, _| {
+            Ok(p.parts(ObjType::Statement, |p| &p.statements))
+        })
+        .value("note", "String", "Remarks.", |p| Out::opt_str(p.note.as_deref()))
+        .field("sources", "[Citation!]!", "The documents and quotes that name the person and the office.", |p, _, _| {
+            Ok(citations(&p, |p| &p.sources))
+        })
+        .finish()
+}
+
+fn statement() -> TypeDef {
+    Object::<model::Statement>::new(ObjType::Statement, "Something a person said, verbatim from a source text.")
+        .value("text", "String!", "Verbatim: the person's quoted words, or the sentence of the text that reports them.", |s| Out::str(&s.text))
+        .value("quoted", "Boolean!", "True when `text` is the person's own words (quoted in the source), false for a report.", |s| {
+            Out::Bool(s.quoted)
+        })
+        .field("date", "PartialDate", "When it was said, as precise as the text.", |s, _, _| Ok(date(&s, |s| &s.date)))
+        .field("event", "Event", "The event it was said at, where a text says so.", |s, _, cx| match &s.event {
+            Some(event) => Ok(Out::opt(cx.record_obj(RecordKind::Event, event)?)),
+            None => Ok(Out::Null),
+        })
+        .field("inferred", "[Inference!]!", INFERRED, |s, _, _| Ok(inferred(&s, |s| &s.inferred)))
+        .field("source", "Citation!", "The document it is quoted from.", |s, _, _| Ok(Out::Obj(s.part(ObjType::Citation, |s| &s.source))))
+        .finish()
+}
+
+/// `Query.people`: in name order, ties by code.
+pub fn list(args: &Args, cx: &Ctx<'_>) -> Res<'static> {
+    let all = cx.every_sorted::<model::Person, _>(|p| fold_key(&p.name, &p.code))?;
+    let people: Vec<&Arc<model::Person>> = all.iter().collect();
+    record_page(args, cx, (ObjType::PersonConnection, ObjType::PersonEdge), &people)
+}
