@@ -39,6 +39,29 @@ fn code(v: &Value) -> &str {
     s(v, "code").unwrap_or("<no code>")
 }
 
+/// Every fixture file, without its `.json`.
+const FIXTURE_FILES: [&str; 10] =
+    ["sources", "capability_areas", "nations", "organisations", "projects", "strategies", "objectives", "contracts", "events", "people"];
+
+/// Calls `visit(path, key, value)` for every field of every object anywhere inside `value`.
+fn each_field(value: &Value, path: &str, visit: &mut dyn FnMut(&str, &str, &Value)) {
+    match value {
+        Value::Object(map) => {
+            for (key, child) in map {
+                let p = format!("{path}.{key}");
+                visit(&p, key, child);
+                each_field(child, &p, visit);
+            }
+        }
+        Value::Array(items) => {
+            for (i, child) in items.iter().enumerate() {
+                each_field(child, &format!("{path}[{i}]"), visit);
+            }
+        }
+        _ => {}
+    }
+}
+
 fn list<'a>(v: &'a Value, key: &str) -> &'a [Value] {
     v.get(key).and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[])
 }
@@ -433,9 +456,7 @@ fn every_quote_occurs_verbatim_in_its_source_text() {
     let texts = norm_texts();
     let mut failures = Vec::new();
     let mut count = 0;
-    for file in
-        ["sources", "capability_areas", "nations", "organisations", "projects", "strategies", "objectives", "contracts", "events", "people"]
-    {
+    for file in FIXTURE_FILES {
         let records = Value::Array(load(file));
         let mut found = Vec::new();
         citations(&records, file.to_string(), &mut found);
@@ -549,34 +570,19 @@ fn every_nation_has_iso_codes_and_the_32_allies_are_there() {
 
 #[test]
 fn every_date_is_a_valid_partial_date() {
-    fn walk(v: &Value, path: &str, failures: &mut Vec<String>) {
-        match v {
-            Value::Object(map) => {
-                for (k, child) in map {
-                    let p = format!("{path}.{k}");
-                    if matches!(k.as_str(), "published" | "endorsed" | "launched" | "signed" | "date") {
-                        if let Some(text) = child.as_str() {
-                            if let Err(e) = parse_date(text) {
-                                failures.push(format!("{p}: {e}"));
-                            }
-                        } else if !child.is_null() {
-                            failures.push(format!("{p}: not a string"));
-                        }
-                    }
-                    walk(child, &p, failures);
-                }
-            }
-            Value::Array(items) => {
-                for (i, child) in items.iter().enumerate() {
-                    walk(child, &format!("{path}[{i}]"), failures);
-                }
-            }
-            _ => {}
-        }
-    }
     let mut failures = Vec::new();
     for file in ["sources", "organisations", "projects", "strategies", "contracts", "events", "people"] {
-        walk(&Value::Array(load(file)), file, &mut failures);
+        each_field(&Value::Array(load(file)), file, &mut |path, key, child| {
+            if matches!(key, "published" | "endorsed" | "launched" | "signed" | "date") {
+                if let Some(text) = child.as_str() {
+                    if let Err(e) = parse_date(text) {
+                        failures.push(format!("{path}: {e}"));
+                    }
+                } else if !child.is_null() {
+                    failures.push(format!("{path}: not a string"));
+                }
+            }
+        });
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
@@ -789,35 +795,17 @@ fn contracts_and_funding_carry_the_reported_values() {
 /// A note explains from the texts alone: it never leans on a document a user cannot read.
 #[test]
 fn notes_cite_only_the_texts() {
-    fn walk(value: &Value, path: &str, failures: &mut Vec<String>) {
-        match value {
-            Value::Object(map) => {
-                for (key, child) in map {
-                    let p = format!("{path}.{key}");
-                    if let (true, Some(note)) = (key == "note" || key == "reason", child.as_str()) {
-                        let lower = note.to_lowercase();
-                        for word in ["brief", "readme", "seed"] {
-                            if lower.contains(word) {
-                                failures.push(format!("{p}: mentions {word:?}: {note}"));
-                            }
-                        }
-                    }
-                    walk(child, &p, failures);
-                }
-            }
-            Value::Array(items) => {
-                for (i, child) in items.iter().enumerate() {
-                    walk(child, &format!("{path}[{i}]"), failures);
-                }
-            }
-            _ => {}
-        }
-    }
     let mut failures = Vec::new();
-    for file in
-        ["sources", "capability_areas", "nations", "organisations", "projects", "strategies", "objectives", "contracts", "events", "people"]
-    {
-        walk(&Value::Array(load(file)), file, &mut failures);
+    for file in FIXTURE_FILES {
+        each_field(&Value::Array(load(file)), file, &mut |path, key, child| {
+            let Some(note) = child.as_str().filter(|_| key == "note" || key == "reason") else { return };
+            let lower = note.to_lowercase();
+            for word in ["brief", "readme", "seed"] {
+                if lower.contains(word) {
+                    failures.push(format!("{path}: mentions {word:?}: {note}"));
+                }
+            }
+        });
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
