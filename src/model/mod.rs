@@ -64,6 +64,10 @@ string_enum!(
     Role { Participant = "PARTICIPANT", Lead = "LEAD", Host = "HOST", Partner = "PARTNER", Supporter = "SUPPORTER", Manager = "MANAGER" }
 );
 string_enum!(
+    /// How a text qualifies a figure: exactly, about ("some 300"), at least ("more than"), at most ("up to", "below").
+    FigureQualifier { Exact = "EXACT", About = "ABOUT", AtLeast = "AT_LEAST", AtMost = "AT_MOST" }
+);
+string_enum!(
     /// What kind of gathering an event is.
     EventKind { Summit = "SUMMIT", Meeting = "MEETING", Forum = "FORUM", Ceremony = "CEREMONY", Exercise = "EXERCISE", IndustryEvent = "INDUSTRY_EVENT" }
 );
@@ -145,6 +149,29 @@ pub struct Nation {
     pub note: Option<String>,
     #[serde(default)]
     pub sources: Vec<Citation>,
+    /// Numbers the texts state about it.
+    #[serde(default)]
+    pub figures: Vec<Figure>,
+}
+
+/// A number a text states about a record: what it counts, in what unit, as qualified.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Figure {
+    /// An exact decimal string, as the text's number ("Fourteen" → `14`, "800 billion" → `800000000000`).
+    pub value: String,
+    /// The unit or the things counted ("training campuses", "metres", "EUR").
+    pub unit: String,
+    /// What the figure measures, in a few words of the text.
+    pub counts: String,
+    pub qualifier: FigureQualifier,
+    /// When the figure holds, as precise as the text.
+    #[serde(default)]
+    pub date: Option<PartialDate>,
+    /// The values of this figure that are inferred, not stated.
+    #[serde(default)]
+    pub inferred: Vec<Inference>,
+    pub source: Citation,
 }
 
 /// Something a person said: their words as a text quotes them, or the text's report of them.
@@ -273,6 +300,9 @@ pub struct Organisation {
     #[serde(default)]
     pub note: Option<String>,
     pub sources: Vec<Citation>,
+    /// Numbers the texts state about it.
+    #[serde(default)]
+    pub figures: Vec<Figure>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -367,6 +397,9 @@ pub struct Project {
     /// The values of this record that are inferred, not stated.
     #[serde(default)]
     pub inferred: Vec<Inference>,
+    /// Numbers the texts state about it.
+    #[serde(default)]
+    pub figures: Vec<Figure>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -388,6 +421,9 @@ pub struct Strategy {
     /// The values of this record that are inferred, not stated.
     #[serde(default)]
     pub inferred: Vec<Inference>,
+    /// Numbers the texts state about it.
+    #[serde(default)]
+    pub figures: Vec<Figure>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

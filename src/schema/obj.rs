@@ -39,6 +39,7 @@ macro_rules! record_obj_types {
             EventConnection,
             EventLink,
             Statement,
+            Figure,
             PersonConnection,
             PersonEdge,
             EventEdge,

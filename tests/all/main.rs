@@ -9,6 +9,7 @@ mod browser;
 mod differential;
 mod events;
 mod field_order;
+mod figures;
 mod fixtures_crosscheck;
 mod hardening;
 mod http_audit;

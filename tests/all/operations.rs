@@ -231,7 +231,7 @@ async fn logs_have_one_line_per_request_and_say_what_was_loaded() {
     let id = response.headers()["x-request-id"].to_str().unwrap().to_owned();
     assert!(!id.is_empty());
     let (status, logs) = binary.stop();
-    assert!(status.success(), "{logs}");
+    assert!(status.success(), "exit {status:?}\n{logs}");
     let lines: Vec<Value> =
         logs.lines().map(|l| serde_json::from_str(l).unwrap_or_else(|err| panic!("not a JSON line ({err}): {l}"))).collect();
 
@@ -269,7 +269,7 @@ async fn logs_have_one_line_per_request_and_say_what_was_loaded() {
     let response = client().post(binary.server.url("/graphql")).header("x-request-id", "ops-text-probe").json(&query).send().await.unwrap();
     assert_eq!(response.headers()["x-request-id"], "ops-text-probe");
     let (status, logs) = binary.stop();
-    assert!(status.success(), "{logs}");
+    assert!(status.success(), "exit {status:?}\n{logs}");
     let mine = lines_with(&logs, "ops-text-probe");
     assert_eq!(mine.len(), 1, "{logs}");
     for field in

@@ -22,6 +22,15 @@ pub fn types() -> Vec<TypeDef> {
                 model::DatePrecision::Day => "The text gives the day.",
             }
         }),
+        enum_type("FigureQualifier", "How a text qualifies a figure.", model::FigureQualifier::ALL, model::FigureQualifier::name, |v| {
+            use model::FigureQualifier as Q;
+            match v {
+                Q::Exact => "As stated, unqualified.",
+                Q::About => "Approximately (\"some 300\").",
+                Q::AtLeast => "At least (\"more than\").",
+                Q::AtMost => "At most (\"up to\", \"below\").",
+            }
+        }),
         enum_type("EventKind", "What kind of gathering an event is.", model::EventKind::ALL, model::EventKind::name, |v| {
             use model::EventKind as E;
             match v {

@@ -31,7 +31,7 @@ use crate::{
     store::Stored,
 };
 
-pub use values::{citations, date, inferred, INFERRED};
+pub use values::{citations, date, figures, inferred, FIGURES, INFERRED};
 
 macro_rules! record_names {
     ($($kind:ident($ty:ty, $name:literal, $tree:literal, $field:ident, $file:literal, $noun:literal, $plural:literal)),+ $(,)?) => {

@@ -10,7 +10,7 @@ use crate::{
         fetch::Ctx,
         ids,
         obj::{ObjType, Out},
-        types::{citations, date, inferred, nation, participant, record_page, INFERRED},
+        types::{citations, date, figures, inferred, nation, participant, record_page, FIGURES, INFERRED},
     },
     store::Index,
 };
@@ -58,6 +58,7 @@ fn organisation() -> TypeDef {
     .linked("people", "People holding an office of it, as the texts give them.", Index::PeopleByOffice, RecordKind::Person)
     .linked("contractsAsSupplier", "Contracts it won as supplier.", Index::ContractsBySupplier, RecordKind::ProcurementContract)
     .value("note", "String", "Remarks.", |o| Out::opt_str(o.note.as_deref()))
+    .field("figures", "[Figure!]!", FIGURES, |o, _, _| Ok(figures(&o, |o| &o.figures)))
     .field("sources", "[Citation!]!", "The documents and quotes that support this record.", |o, _, _| Ok(citations(&o, |o| &o.sources)))
     .finish()
 }

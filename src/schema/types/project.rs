@@ -12,7 +12,7 @@ use crate::{
         fetch::Ctx,
         ids,
         obj::{Obj, ObjType, Out},
-        types::{citations, date, enums, inferred, participant, INFERRED},
+        types::{citations, date, enums, figures, inferred, participant, FIGURES, INFERRED},
         FieldError,
     },
     store::{Filterable, Index, ProjectFacets, ProjectSort},
@@ -74,6 +74,7 @@ fn project() -> TypeDef {
         Ok(p.parts(ObjType::RelatedProject, |p| &p.related))
     })
     .value("note", "String", "Where the sources disagree, or other remarks.", |p| Out::opt_str(p.note.as_deref()))
+    .field("figures", "[Figure!]!", FIGURES, |p, _, _| Ok(figures(&p, |p| &p.figures)))
     .field("inferred", "[Inference!]!", INFERRED, |p, _, _| Ok(inferred(&p, |p| &p.inferred)))
     .field("sources", "[Citation!]!", "The documents and quotes that support this record.", |p, _, _| Ok(citations(&p, |p| &p.sources)))
     .finish()

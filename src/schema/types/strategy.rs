@@ -9,7 +9,7 @@ use crate::{
         fetch::Ctx,
         ids,
         obj::{Obj, ObjType, Out},
-        types::{citations, date, inferred, record_page, INFERRED},
+        types::{citations, date, figures, inferred, record_page, FIGURES, INFERRED},
     },
     store::Index,
 };
@@ -47,6 +47,7 @@ fn strategy() -> TypeDef {
         )
         .linked("events", "Events it was endorsed or released at, the relation on each edge.", Index::EventsByStrategy, RecordKind::Event)
         .value("note", "String", "Where the sources disagree, or other remarks.", |s| Out::opt_str(s.note.as_deref()))
+        .field("figures", "[Figure!]!", FIGURES, |s, _, _| Ok(figures(&s, |s| &s.figures)))
         .field("inferred", "[Inference!]!", INFERRED, |s, _, _| Ok(inferred(&s, |s| &s.inferred)))
         .field("sources", "[Citation!]!", "The documents and quotes that support this record.", |s, _, _| Ok(citations(&s, |s| &s.sources)))
         .finish()

@@ -53,11 +53,28 @@ pub fn types() -> Vec<TypeDef> {
         })
         .value("reason", "String!", "What in the texts the value is inferred from, and how.", |i| Out::str(&i.reason))
         .finish(),
+        Object::<model::Figure>::new(ObjType::Figure, "A number a text states about a record: what it counts, in what unit, as the text qualifies it.")
+            .value("value", "String!", "Exact decimal string of the text's number (\"Fourteen\" is `14`, \"800 billion\" is `800000000000`).", |f| Out::str(&f.value))
+            .value("unit", "String!", "The unit or the things counted (`training campuses`, `metres`, `EUR`).", |f| Out::str(&f.unit))
+            .value("counts", "String!", "What the figure measures, in a few words of the text.", |f| Out::str(&f.counts))
+            .value("qualifier", "FigureQualifier!", "Exactly, about, at least or at most, as the text words it.", |f| Out::Enum(model::Named::name(f.qualifier)))
+            .field("date", "PartialDate", "When it holds, as precise as the text.", |f, _, _| Ok(date(&f, |f| &f.date)))
+            .field("inferred", "[Inference!]!", INFERRED, |f, _, _| Ok(inferred(&f, |f| &f.inferred)))
+            .field("source", "Citation!", "The quote that states it.", |f, _, _| Ok(Out::Obj(f.part(ObjType::Citation, |f| &f.source))))
+            .finish(),
         Object::<model::LineOfEffort>::new(ObjType::LineOfEffort, "One line of effort under a strategy objective.")
             .value("title", "String!", "The line of effort's title.", |l| Out::str(&l.title))
             .value("text", "String!", "What the strategy says under it.", |l| Out::str(&l.text))
             .finish(),
     ]
+}
+
+/// The description of every `figures` field.
+pub const FIGURES: &str = "Numbers the texts state about it, each with its unit, what it counts and its quote; where two\ntexts give different figures, both are here.";
+
+/// The figures of a record, as `Figure` objects sharing it.
+pub fn figures<'a, S: std::any::Any + Send + Sync>(src: &Src<'a, S>, list: impl for<'x> Fn(&'x S) -> &'x [model::Figure]) -> Out<'a> {
+    src.parts(ObjType::Figure, list)
 }
 
 /// The description of every `inferred` field.

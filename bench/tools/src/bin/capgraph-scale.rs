@@ -243,6 +243,7 @@ fn generate(real: &Dataset, scale: usize, seed: u64) -> Dataset {
             partnerships,
             note: mark.note(),
             sources: mark.cite(),
+            figures: Vec::new(),
             code,
         });
     }
@@ -263,6 +264,7 @@ fn generate(real: &Dataset, scale: usize, seed: u64) -> Dataset {
             aim: t.aim.clone(),
             note: mark.note(),
             sources: mark.cite(),
+            figures: Vec::new(),
             inferred: Vec::new(),
         });
     }
@@ -381,6 +383,7 @@ fn generate(real: &Dataset, scale: usize, seed: u64) -> Dataset {
             related,
             note: mark.note(),
             sources: mark.cite(),
+            figures: Vec::new(),
             inferred: Vec::new(),
             code: code.clone(),
         });
