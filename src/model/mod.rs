@@ -81,6 +81,7 @@ string_enum!(
         ProjectLaunched = "PROJECT_LAUNCHED",
         Milestone = "MILESTONE",
         Event = "EVENT",
+        Statement = "STATEMENT",
         ContractSigned = "CONTRACT_SIGNED",
         StrategyEndorsed = "STRATEGY_ENDORSED",
         StrategyPublished = "STRATEGY_PUBLISHED",

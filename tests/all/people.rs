@@ -69,3 +69,19 @@ async fn people_link_to_their_office_and_the_events_they_spoke_at() {
     let forum: Vec<&Value> = data["forum"]["people"]["nodes"].as_array().unwrap().iter().collect();
     assert_eq!(forum.len(), 2, "{forum:?}");
 }
+
+#[tokio::test]
+async fn dated_statements_are_on_the_timeline() {
+    let data = shared()
+        .data(r#"{ timeline(kinds: [STATEMENT], first: 20) { nodes { date { iso } title subject { ... on Person { code } } sources { quote } } } }"#, json!({}))
+        .await;
+    let nodes = data["timeline"]["nodes"].as_array().unwrap();
+    let rutte = nodes.iter().find(|n| n["subject"]["code"] == "mark-rutte").expect("Rutte's dated statement");
+    assert_eq!(rutte["date"]["iso"], "2025-06-24", "On 24 June 2025, Secretary General Mark Rutte called on ...");
+    assert!(rutte["title"].as_str().unwrap().contains("unite, innovate and deliver"));
+    // Only statements a text dates are there.
+    let people = read_json(&common::fixtures_dir(), "people.json");
+    let dated =
+        people.as_array().unwrap().iter().filter_map(|p| p["statements"].as_array()).flatten().filter(|s| s["date"].is_string()).count();
+    assert_eq!(nodes.len(), dated);
+}

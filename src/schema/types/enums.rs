@@ -48,6 +48,7 @@ pub fn types() -> Vec<TypeDef> {
                 L::ProjectLaunched => "A project was launched.",
                 L::Milestone => "A dated event in a project's life (done or planned).",
                 L::Event => "A summit, meeting, forum, ceremony, exercise or industry event.",
+                L::Statement => "Something a person said, on a date a text gives.",
                 L::ContractSigned => "A contract or funding was signed or announced.",
                 L::StrategyEndorsed => "Allies endorsed a strategy, policy or plan.",
                 L::StrategyPublished => "A strategy, policy or plan was published or released.",

@@ -106,7 +106,7 @@ pub fn query() -> TypeDef {
         object,
         "timeline",
         "TimelineConnection!",
-        "Every dated thing in date order: events, project launches and milestones, contract signatures,\nstrategy endorsements and publications, partnership agreements. Each date is as precise as its text; a\nyear sorts before the months of that year. `from`/`to` keep entries wholly inside the range\n(`2024`, `2024-06`); `participant` (code or name) keeps the entries of its projects, contracts and\npartnerships.",
+        "Every dated thing in date order: events, dated statements, project launches and milestones, contract signatures,\nstrategy endorsements and publications, partnership agreements. Each date is as precise as its text; a\nyear sorts before the months of that year. `from`/`to` keep entries wholly inside the range\n(`2024`, `2024-06`); `participant` (code or name) keeps the entries of its projects, contracts and\npartnerships.",
         timeline::list,
         &[("from", "String"), ("to", "String"), ("kinds", "[TimelineKind!]"), ("participant", "String")],
     );

@@ -1,4 +1,4 @@
-//! `Query.timeline`: every dated thing the records hold — events, project launches and milestones,
+//! `Query.timeline`: every dated thing the records hold — events, dated statements, project launches and milestones,
 //! contract signatures, strategy endorsements and publications, partnership agreements — in one
 //! list in date order, each entry at the precision of its text.
 
@@ -26,7 +26,7 @@ pub fn types() -> Vec<TypeDef> {
         TypeDef::Union {
             name: "TimelineSubject",
             description: "What a timeline entry is about.",
-            members: vec!["Project", "ProcurementContract", "Strategy", "Organisation", "Event"],
+            members: vec!["Project", "ProcurementContract", "Strategy", "Organisation", "Event", "Person"],
         },
     ];
     types.extend(connection::types(ObjType::TimelineConnection, ObjType::TimelineEdge, "TimelineEntry"));
@@ -75,6 +75,7 @@ fn entries(cx: &Ctx<'_>) -> Result<Arc<Vec<Arc<Entry>>>, crate::schema::def::Fai
     let strategies = cx.every::<model::Strategy>()?;
     let organisations = cx.every::<model::Organisation>()?;
     let events = cx.every::<model::Event>()?;
+    let people = cx.every::<model::Person>()?;
     cx.memo("timeline".to_owned(), || {
         let mut all = Vec::new();
         for p in projects.iter() {
@@ -168,6 +169,21 @@ fn entries(cx: &Ctx<'_>) -> Result<Arc<Vec<Arc<Entry>>>, crate::schema::def::Fai
                 inferred: inferred_field(&e.inferred, "date"),
                 sources: e.sources.clone(),
             });
+        }
+        for p in people.iter() {
+            for (i, s) in p.statements.iter().enumerate() {
+                let Some(date) = s.date else { continue };
+                all.push(Entry {
+                    key: format!("Person:{}:statements[{i}]", p.code),
+                    date,
+                    kind: TimelineKind::Statement,
+                    title: format!("{}: {}", p.name, s.text),
+                    subject: (RecordKind::Person, p.code.clone()),
+                    parties: [&p.organisation, &p.nation].into_iter().flatten().cloned().collect(),
+                    inferred: inferred_field(&s.inferred, "date"),
+                    sources: vec![s.source.clone()],
+                });
+            }
         }
         all.sort_by(|a, b| a.date.timeline_key().cmp(&b.date.timeline_key()).then_with(|| a.key.cmp(&b.key)));
         Ok(all.into_iter().map(Arc::new).collect::<Vec<_>>())
