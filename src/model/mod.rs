@@ -68,6 +68,10 @@ string_enum!(
     FigureQualifier { Exact = "EXACT", About = "ABOUT", AtLeast = "AT_LEAST", AtMost = "AT_MOST" }
 );
 string_enum!(
+    /// What kind of place a place is.
+    PlaceKind { City = "CITY", Region = "REGION" }
+);
+string_enum!(
     /// What kind of gathering an event is.
     EventKind { Summit = "SUMMIT", Meeting = "MEETING", Forum = "FORUM", Ceremony = "CEREMONY", Exercise = "EXERCISE", IndustryEvent = "INDUSTRY_EVENT" }
 );
@@ -153,6 +157,28 @@ pub struct Nation {
     /// Numbers the texts state about it.
     #[serde(default)]
     pub figures: Vec<Figure>,
+}
+
+/// A place the texts name: where a project sits or what it concerns, where an event took place.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Place {
+    pub code: String,
+    /// As the texts write it ("Zadar", "the Arctic region").
+    pub name: String,
+    pub kind: PlaceKind,
+    /// The nation it lies in, where a text says so.
+    #[serde(default)]
+    pub nation: Option<String>,
+    /// Projects that sit there or concern it, and how, in the text's words.
+    #[serde(default)]
+    pub projects: Vec<EventLink>,
+    /// Events that took place there.
+    #[serde(default)]
+    pub events: Vec<EventLink>,
+    #[serde(default)]
+    pub note: Option<String>,
+    pub sources: Vec<Citation>,
 }
 
 /// A number a text states about a record: what it counts, in what unit, as qualified.
@@ -501,6 +527,7 @@ macro_rules! for_each_record {
             Source($crate::model::Source, "Source", "record/source", sources, "sources.json", "source", "sources"),
             Event($crate::model::Event, "Event", "record/event", events, "events.json", "event", "events"),
             Person($crate::model::Person, "Person", "record/person", people, "people.json", "person", "people"),
+            Place($crate::model::Place, "Place", "record/place", places, "places.json", "place", "places"),
         }
     };
 }

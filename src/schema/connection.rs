@@ -180,6 +180,7 @@ pub fn of(kind: RecordKind) -> (ObjType, ObjType, &'static str) {
         }
         RecordKind::Event => (ObjType::EventConnection, ObjType::EventEdge, "EventConnection!"),
         RecordKind::Person => (ObjType::PersonConnection, ObjType::PersonEdge, "PersonConnection!"),
+        RecordKind::Place => (ObjType::PlaceConnection, ObjType::PlaceEdge, "PlaceConnection!"),
         RecordKind::StrategyObjective | RecordKind::Source => (ObjType::NodeConnection, ObjType::NodeEdge, "NodeConnection!"),
     }
 }
@@ -209,13 +210,10 @@ pub fn edge_type(edge: ObjType, node: &'static str) -> Object<Item> {
     let object = Object::<Item>::new(edge, "An edge in a connection.")
         .value("cursor", "String!", "A cursor for use in pagination", |i| Out::string(encode_cursor(&i.code)))
         .value("node", node, "The item at the end of the edge", |i| Out::Obj(i.node.clone()));
-    if edge == ObjType::EventEdge {
-        return object.value(
-            "relation",
-            "String",
-            "How the record relates to the event, in the text's words (\"launched in its margins\").",
-            |i| Out::opt_str(i.link.as_ref().and_then(|l| l.note.as_deref())),
-        );
+    if edge == ObjType::EventEdge || edge == ObjType::PlaceEdge {
+        return object.value("relation", "String", "How the two relate, in the text's words (\"launched in its margins\").", |i| {
+            Out::opt_str(i.link.as_ref().and_then(|l| l.note.as_deref()))
+        });
     }
     if edge != ObjType::ProjectParticipationEdge {
         return object;

@@ -40,6 +40,8 @@ macro_rules! record_obj_types {
             EventLink,
             Statement,
             Figure,
+            PlaceConnection,
+            PlaceEdge,
             PersonConnection,
             PersonEdge,
             EventEdge,

@@ -91,6 +91,12 @@ impl LookupNames for model::Event {
     }
 }
 
+impl LookupNames for model::Place {
+    fn lookup_names(&self) -> Vec<&str> {
+        vec![&self.name]
+    }
+}
+
 impl LookupNames for model::Person {
     fn lookup_names(&self) -> Vec<&str> {
         vec![&self.name]
@@ -198,6 +204,16 @@ pub(super) fn write(db: &sled::Db, data: &Dataset) -> Result<(), StoreError> {
         }
         if let Some(host) = &event.host {
             links.plain(Index::EventsByHost, host, &event.code)?;
+        }
+    }
+    for place in &data.places {
+        for (index, list) in [(Index::PlacesByProject, &place.projects), (Index::PlacesByEvent, &place.events)] {
+            for link in list {
+                links.add(index, &link.code, &place.code, &LinkMeta { roles: Vec::new(), note: Some(link.relation.clone()) })?;
+            }
+        }
+        if let Some(nation) = &place.nation {
+            links.plain(Index::PlacesByNation, nation, &place.code)?;
         }
     }
     for person in &data.people {

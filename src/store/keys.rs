@@ -51,10 +51,16 @@ pub enum Index {
     PeopleByEvent,
     /// organisation or nation → people holding an office of it.
     PeopleByOffice,
+    /// project → places it sits in or concerns (value: the relation).
+    PlacesByProject,
+    /// event → places it took place in.
+    PlacesByEvent,
+    /// nation → places in it.
+    PlacesByNation,
 }
 
 impl Index {
-    pub const COUNT: usize = 18;
+    pub const COUNT: usize = 21;
     pub const ALL: [Index; Index::COUNT] = [
         Index::ProjectsByParticipant,
         Index::ProjectsByArea,
@@ -74,6 +80,9 @@ impl Index {
         Index::EventsByHost,
         Index::PeopleByEvent,
         Index::PeopleByOffice,
+        Index::PlacesByProject,
+        Index::PlacesByEvent,
+        Index::PlacesByNation,
     ];
 
     pub fn tree_name(self) -> &'static str {
@@ -96,6 +105,9 @@ impl Index {
             Index::EventsByHost => "idx/events-by-host",
             Index::PeopleByEvent => "idx/people-by-event",
             Index::PeopleByOffice => "idx/people-by-office",
+            Index::PlacesByProject => "idx/places-by-project",
+            Index::PlacesByEvent => "idx/places-by-event",
+            Index::PlacesByNation => "idx/places-by-nation",
         }
     }
 }

@@ -156,6 +156,12 @@ impl Searchable for model::Event {
     }
 }
 
+impl Searchable for model::Place {
+    fn search_fields(&self) -> Vec<(Field, &str)> {
+        vec![(Field::Code, self.code.as_str()), (Field::Name, &self.name)]
+    }
+}
+
 impl Searchable for model::Person {
     fn search_fields(&self) -> Vec<(Field, &str)> {
         let mut fields = vec![(Field::Code, self.code.as_str()), (Field::Name, &self.name)];

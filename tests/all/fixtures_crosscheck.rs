@@ -40,8 +40,19 @@ fn code(v: &Value) -> &str {
 }
 
 /// Every fixture file, without its `.json`.
-const FIXTURE_FILES: [&str; 10] =
-    ["sources", "capability_areas", "nations", "organisations", "projects", "strategies", "objectives", "contracts", "events", "people"];
+const FIXTURE_FILES: [&str; 11] = [
+    "sources",
+    "capability_areas",
+    "nations",
+    "organisations",
+    "projects",
+    "strategies",
+    "objectives",
+    "contracts",
+    "events",
+    "people",
+    "places",
+];
 
 /// Calls `visit(path, key, value)` for every field of every object anywhere inside `value`.
 fn each_field(value: &Value, path: &str, visit: &mut dyn FnMut(&str, &str, &Value)) {

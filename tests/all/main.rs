@@ -17,6 +17,7 @@ mod http_caching;
 mod inferences;
 mod operations;
 mod people;
+mod places;
 mod properties;
 mod query_power;
 mod schema;

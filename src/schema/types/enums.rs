@@ -31,6 +31,10 @@ pub fn types() -> Vec<TypeDef> {
                 Q::AtMost => "At most (\"up to\", \"below\").",
             }
         }),
+        enum_type("PlaceKind", "What kind of place a place is.", model::PlaceKind::ALL, model::PlaceKind::name, |v| match v {
+            model::PlaceKind::City => "A city or town.",
+            model::PlaceKind::Region => "A region (the Arctic).",
+        }),
         enum_type("EventKind", "What kind of gathering an event is.", model::EventKind::ALL, model::EventKind::name, |v| {
             use model::EventKind as E;
             match v {

@@ -45,6 +45,7 @@ fn event() -> TypeDef {
             Ok(e.parts(ObjType::EventLink, |e| &e.strategies))
         })
         .linked("people", "People who spoke at it, as the texts report.", crate::store::Index::PeopleByEvent, RecordKind::Person)
+        .linked("places", "Where it took place, as a place record.", crate::store::Index::PlacesByEvent, RecordKind::Place)
         .value("note", "String", "Where the sources disagree, or other remarks.", |e| Out::opt_str(e.note.as_deref()))
         .field("inferred", "[Inference!]!", INFERRED, |e, _, _| Ok(inferred(&e, |e| &e.inferred)))
         .field("sources", "[Citation!]!", "The documents and quotes that support this record.", |e, _, _| Ok(citations(&e, |e| &e.sources)))

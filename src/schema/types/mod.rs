@@ -15,7 +15,23 @@ macro_rules! type_modules {
         }
     };
 }
-type_modules!(project, nation, organisation, area, strategy, contract, source, event, person, values, enums, search, stats, timeline);
+type_modules!(
+    project,
+    nation,
+    organisation,
+    area,
+    strategy,
+    contract,
+    source,
+    event,
+    person,
+    place,
+    values,
+    enums,
+    search,
+    stats,
+    timeline
+);
 
 use std::sync::Arc;
 

@@ -66,6 +66,7 @@ fn nation() -> TypeDef {
         .linked("contracts", "Contracts it benefits from.", Index::ContractsByBeneficiary, RecordKind::ProcurementContract)
         .linked("hostedEvents", "Events it hosted, where a text says so.", Index::EventsByHost, RecordKind::Event)
         .linked("people", "People holding an office of it, as the texts give them.", Index::PeopleByOffice, RecordKind::Person)
+        .linked("places", "Places in it, where a text says so.", Index::PlacesByNation, RecordKind::Place)
         .linked(
             "funded",
             "Contracts and contributions it funds (Luxembourg's EUR 16.5 million for APSS).",

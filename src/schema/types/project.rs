@@ -70,6 +70,7 @@ fn project() -> TypeDef {
     })
     .linked("contracts", "Contracts and funding that deliver it.", Index::ContractsByProject, RecordKind::ProcurementContract)
     .linked("events", "Events it was launched (or marked) at, the relation on each edge.", Index::EventsByProject, RecordKind::Event)
+    .linked("places", "Places it sits in or concerns, the relation on each edge.", Index::PlacesByProject, RecordKind::Place)
     .field("relatedProjects", "[RelatedProject!]!", "Projects this one relates to, as the sources say.", |p, _, _| {
         Ok(p.parts(ObjType::RelatedProject, |p| &p.related))
     })

@@ -7,7 +7,7 @@ use crate::{
         fetch::Ctx,
         ids,
         obj::{Obj, ObjType, Out},
-        types::{area, contract, event, nation, organisation, person, project, search, strategy, timeline},
+        types::{area, contract, event, nation, organisation, person, place, project, search, strategy, timeline},
     },
 };
 
@@ -94,6 +94,8 @@ pub fn query() -> TypeDef {
     let object = lookup(object, "event", RecordKind::Event, "An event by code (`wales-summit-2014`) or name.");
     let object = lookup(object, "person", RecordKind::Person, "A person by code (`mark-rutte`) or name, in any case.");
     let object = list(object, "people", "PersonConnection!", "The people the texts name, in name order.", person::list, &[]);
+    let object = lookup(object, "place", RecordKind::Place, "A place by code (`zadar`) or name.");
+    let object = list(object, "places", "PlaceConnection!", "The places the texts name, in name order.", place::list, &[]);
     let object = list(
         object,
         "events",
