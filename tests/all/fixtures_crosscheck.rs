@@ -646,18 +646,7 @@ fn launch_and_milestone_dates_are_no_more_precise_than_the_text() {
 
 #[test]
 fn every_reference_resolves_and_codes_are_unique() {
-    let files = [
-        "sources",
-        "capability_areas",
-        "nations",
-        "organisations",
-        "projects",
-        "strategies",
-        "objectives",
-        "contracts",
-        "events",
-        "people",
-    ];
+    let files = FIXTURE_FILES;
     let mut codes: HashMap<&str, BTreeSet<String>> = HashMap::new();
     for f in files {
         let records = load(f);

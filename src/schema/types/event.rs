@@ -53,7 +53,7 @@ fn event() -> TypeDef {
 }
 
 fn event_link() -> TypeDef {
-    Object::<EventLink>::new(ObjType::EventLink, "A record linked to an event, and how, in the text's words.")
+    Object::<EventLink>::new(ObjType::EventLink, "A record linked to an event or a place, and how, in the text's words.")
         .field("record", "EventSubject", "The project, contract or strategy.", |l, _, cx| {
             // Asked together, read in one round. The startup checks make a linked code name a record
             // of one of the three kinds only, so the first found is the one meant.
