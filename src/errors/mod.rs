@@ -76,6 +76,8 @@ pub enum FieldError {
     NotAnAmount { argument: String, text: String },
     #[error("{argument}: no {type_name} has the code or name {text:?}")]
     UnknownRecord { argument: String, type_name: &'static str, text: String },
+    #[error("{argument}: {type_name} has no field {name:?}")]
+    NotAField { argument: String, type_name: &'static str, name: String },
     #[error("{argument}: no nation or organisation has the code or name {text:?}")]
     UnknownParticipant { argument: String, text: String },
     /// Details are logged where it happens ([`FieldError::internal`]), never sent.

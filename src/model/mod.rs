@@ -15,12 +15,15 @@ pub use order::fold_key;
 
 use serde::{Deserialize, Serialize};
 
-/// A short verbatim quote from a source document that supports a record.
+/// A short verbatim quote from a source document that supports a record, and which of the
+/// record's (or part's) fields it states, by their API names.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Citation {
     pub source: String,
     pub quote: String,
+    #[serde(default)]
+    pub fields: Vec<String>,
 }
 
 /// An enum the fixtures (and the API) spell by name.

@@ -211,6 +211,15 @@ impl<S: std::any::Any + Send + Sync> Object<S> {
         self.field(name, ty, description, move |s, _, _| Ok(read(s.this)))
     }
 
+    pub fn type_name(&self) -> &'static str {
+        self.def.ty.name()
+    }
+
+    /// The names of the fields defined so far.
+    pub fn field_names(&self) -> Vec<&'static str> {
+        self.def.fields.iter().map(|f| f.name).collect()
+    }
+
     pub fn finish(self) -> TypeDef {
         TypeDef::Object(self.def)
     }

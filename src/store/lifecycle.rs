@@ -62,7 +62,11 @@ impl Store {
         };
         let reused = db.is_some();
         let db = match db {
-            Some(db) => db,
+            Some(db) => {
+                // A run killed between switching `CURRENT` and tidying up leaves the old store.
+                remove_stale(dir, |stale| is_superseded(stale, &name));
+                db
+            }
             None => rebuild(config, &meta, &name)?,
         };
         let projects = read_facets(&db)?;
@@ -148,7 +152,7 @@ fn rebuild(config: &StoreConfig, meta: &Meta, name: &str) -> Result<sled::Db, St
     if let Ok(handle) = File::open(dir) {
         let _ = handle.sync_all();
     }
-    remove_stale(dir, |stale| stale != name && (stale.starts_with("store-") || stale.starts_with("building-")));
+    remove_stale(dir, |stale| is_superseded(stale, name));
     tracing::info!(path = %target.display(), millis = started.elapsed().as_millis() as u64, "store rebuilt from fixtures");
     // The building handle is dropped above, but sled's background flusher may hold the file lock
     // a moment longer; no other process can hold it (the data-directory lock keeps them out).
@@ -169,6 +173,11 @@ fn remove_dir(path: &Path) -> Result<(), StoreError> {
         Err(err) if err.kind() != std::io::ErrorKind::NotFound => Err(io_err(path)(err)),
         _ => Ok(()),
     }
+}
+
+/// Whether a directory in the data directory is a store other than `current`, or half-built.
+fn is_superseded(entry: &str, current: &str) -> bool {
+    entry != current && (entry.starts_with("store-") || entry.starts_with("building-"))
 }
 
 /// Removes the store directories `stale` picks; failures only cost disk space.

@@ -809,3 +809,118 @@ fn notes_cite_only_the_texts() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// The fixture keys that hold the value a quote names by its API field name.
+fn fixture_keys(field: &str) -> Vec<&str> {
+    match field {
+        "relatedProjects" => vec!["related"],
+        "officeOf" => vec!["organisation", "nation"],
+        _ => vec![field],
+    }
+}
+
+/// Every object with quotes of its own (a record, or a part such as a milestone or a figure),
+/// with its path and its quotes.
+fn quoted_objects<'a>(v: &'a Value, path: String, out: &mut Vec<(String, &'a Value, Vec<&'a Value>)>) {
+    match v {
+        Value::Object(map) => {
+            let quotes: Vec<&Value> = match (map.get("sources"), map.get("source")) {
+                (Some(Value::Array(list)), _) => list.iter().collect(),
+                (_, Some(c @ Value::Object(_))) => vec![c],
+                _ => Vec::new(),
+            };
+            if !quotes.is_empty() {
+                out.push((path.clone(), v, quotes));
+            }
+            for (k, child) in map {
+                quoted_objects(child, format!("{path}.{k}"), out);
+            }
+        }
+        Value::Array(items) => {
+            for (i, child) in items.iter().enumerate() {
+                quoted_objects(child, format!("{path}[{i}]"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Where a quote names a field, the quote (or its text) bears the value out: a date's year and
+/// words are in one of the quotes that name it, a name or title is in one of them, a passage
+/// copied from a text is in the text of one of them, and every participant is named by one.
+#[test]
+fn every_value_a_quote_names_is_borne_out_by_it() {
+    let texts = norm_texts();
+    let nations: HashMap<String, Value> = load("nations").into_iter().map(|n| (code(&n).to_string(), n)).collect();
+    let orgs: HashMap<String, Value> = load("organisations").into_iter().map(|o| (code(&o).to_string(), o)).collect();
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for file in FIXTURE_FILES {
+        let mut objects = Vec::new();
+        for record in load(file) {
+            let mut found = Vec::new();
+            quoted_objects(&record, format!("{file} {}", code(&record)), &mut found);
+            objects.extend(
+                found.into_iter().map(|(path, object, quotes)| (path, object.clone(), quotes.into_iter().cloned().collect::<Vec<_>>())),
+            );
+        }
+        for (path, object, quotes) in objects {
+            let mut named: BTreeMap<String, Vec<&Value>> = BTreeMap::new();
+            for quote in &quotes {
+                for field in list(quote, "fields") {
+                    named.entry(field.as_str().unwrap().to_string()).or_default().push(quote);
+                }
+            }
+            for (field, by) in &named {
+                let quoted = norm(&by.iter().filter_map(|c| s(c, "quote")).collect::<Vec<_>>().join(" "));
+                let in_texts = |value: &str| by.iter().any(|c| texts[s(c, "source").unwrap()].contains(&norm(value)));
+                let value = fixture_keys(field).iter().find_map(|key| object.get(*key)).unwrap_or(&Value::Null);
+                checked += 1;
+                match field.as_str() {
+                    "launched" | "signed" | "date" | "endorsed" | "published" => {
+                        let dates = parse_date(value.as_str().unwrap()).unwrap();
+                        let borne = by.iter().any(|c| {
+                            let q = s(c, "quote").unwrap();
+                            dates.iter().all(|d| q.contains(&d.year.to_string()) && words_support(d, q))
+                        });
+                        if !borne {
+                            failures.push(format!("{path}: no quote naming {field} says {value}"));
+                        }
+                    }
+                    "purpose" | "statusNote" | "statement" | "aim" | "text" => {
+                        if !in_texts(value.as_str().unwrap()) {
+                            failures.push(format!("{path}: {field} is not verbatim in the text of a quote naming it"));
+                        }
+                    }
+                    "name" | "acronym" | "title" => {
+                        let value = value.as_str().unwrap();
+                        // A person is named by the surname alone ("Mr Rutte"); a capability area's
+                        // heading and an objective's title are the text's own.
+                        let wanted = if file == "people" { value.rsplit(' ').next().unwrap() } else { value };
+                        if !quoted.to_lowercase().contains(&norm(wanted).to_lowercase()) {
+                            failures.push(format!("{path}: {field} {value:?} is not in a quote naming it"));
+                        }
+                    }
+                    "participants" => {
+                        for part in value.as_array().unwrap().iter().filter(|p| list(p, "sources").is_empty()) {
+                            let who = s(part, "participant").unwrap();
+                            let names: Vec<&str> = match (nations.get(who), orgs.get(who)) {
+                                (Some(n), _) => std::iter::once(s(n, "name").unwrap())
+                                    .chain(list(n, "aliases").iter().filter_map(Value::as_str))
+                                    .collect(),
+                                (_, Some(o)) => [s(o, "name"), s(o, "acronym")].into_iter().flatten().collect(),
+                                _ => Vec::new(),
+                            };
+                            if !names.iter().any(|n| contains_word(&quoted, n)) {
+                                failures.push(format!("{path}: participant {who} is not named by a quote naming participants"));
+                            }
+                        }
+                    }
+                    _ => checked -= 1,
+                }
+            }
+        }
+    }
+    assert!(checked > 200, "only {checked} named values were checked");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

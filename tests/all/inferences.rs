@@ -31,7 +31,7 @@ async fn the_stinger_contract_is_the_alliances_and_its_year_is_marked_inferred()
     assert_eq!(contract["buyer"], json!({ "code": "NATO", "kind": "INTERNATIONAL_ORGANISATION" }));
     assert_eq!(contract["supplier"], Value::Null, "the text names Raytheon only as the system's maker");
     assert_eq!(contract["signed"]["iso"], "2024");
-    assert_eq!(inferred_fields(contract), ["signed"]);
+    assert_eq!(inferred_fields(contract), ["signed", "title"]);
     assert!(contract["inferred"][0]["reason"].as_str().unwrap().contains("on Tuesday"));
     for quote in contract["sources"].as_array().unwrap() {
         assert!(newsweek.contains(quote["quote"].as_str().unwrap()), "{quote}");
@@ -49,7 +49,7 @@ async fn statuses_no_text_gives_are_marked_inferred() {
         )
         .await;
     assert_eq!(inferred_fields(&data["mmf"]), ["status"]);
-    assert_eq!(inferred_fields(&data["raw"]), ["status"]);
+    assert_eq!(inferred_fields(&data["raw"]), ["status", "name"]);
     assert_eq!(data["raw"]["status"], "BEING_ESTABLISHED");
     assert!(data["raw"]["inferred"][0]["reason"].as_str().unwrap().contains("will help facilitate access"));
     // A status the NATO page states carries no inference.

@@ -19,6 +19,7 @@ mod operations;
 mod people;
 mod places;
 mod properties;
+mod provenance;
 mod query_power;
 mod schema;
 mod startup;

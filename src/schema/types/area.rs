@@ -9,7 +9,7 @@ use crate::{
         fetch::Ctx,
         ids,
         obj::{ObjType, Out},
-        types::{citations, record_page},
+        types::{record_page},
     },
     store::Index,
 };
@@ -29,7 +29,7 @@ fn area() -> TypeDef {
         .value("description", "String!", "The source's introduction to the area.", |a| Out::str(&a.description))
         .linked("projects", "Projects in this area, in code order.", Index::ProjectsByArea, RecordKind::Project)
         .value("note", "String", "Remarks.", |a| Out::opt_str(a.note.as_deref()))
-        .field("sources", "[Citation!]!", "The documents and quotes that support this record.", |a, _, _| Ok(citations(&a, |a| &a.sources)))
+        .sources("The documents and quotes that support this record.", |a| &a.sources)
         .finish()
 }
 

@@ -13,7 +13,7 @@ use crate::{
         ids,
         obj::{Obj, ObjType, Out},
         types::{
-            citations, date, enums, inferred, participant,
+            date, enums, inferred, participant,
             project::{date_arg, require},
             record_page, INFERRED,
         },
@@ -69,7 +69,7 @@ fn contract() -> TypeDef {
     .value("note", "String", "Where the sources disagree, or other remarks.", |c| Out::opt_str(c.note.as_deref()))
     .linked("events", "Events it was signed or announced at, the relation on each edge.", Index::EventsByContract, RecordKind::Event)
     .field("inferred", "[Inference!]!", INFERRED, |c, _, _| Ok(inferred(&c, |c| &c.inferred)))
-    .field("sources", "[Citation!]!", "The documents and quotes that support this record.", |c, _, _| Ok(citations(&c, |c| &c.sources)))
+    .sources("The documents and quotes that support this record.", |c| &c.sources)
     .finish()
 }
 

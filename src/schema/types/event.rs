@@ -12,7 +12,7 @@ use crate::{
         fetch::Ctx,
         ids,
         obj::{ObjType, Out},
-        types::{citations, date, inferred, project::date_arg, record_page, INFERRED},
+        types::{date, inferred, project::date_arg, record_page, INFERRED},
     },
 };
 
@@ -48,7 +48,7 @@ fn event() -> TypeDef {
         .linked("places", "Where it took place, as a place record.", crate::store::Index::PlacesByEvent, RecordKind::Place)
         .value("note", "String", "Where the sources disagree, or other remarks.", |e| Out::opt_str(e.note.as_deref()))
         .field("inferred", "[Inference!]!", INFERRED, |e, _, _| Ok(inferred(&e, |e| &e.inferred)))
-        .field("sources", "[Citation!]!", "The documents and quotes that support this record.", |e, _, _| Ok(citations(&e, |e| &e.sources)))
+        .sources("The documents and quotes that support this record.", |e| &e.sources)
         .finish()
 }
 

@@ -11,7 +11,7 @@ use crate::{
         fetch::Ctx,
         ids,
         obj::{Obj, ObjType, Out},
-        types::{citations, enums, figures, project::require, record_page, FIGURES},
+        types::{enums, figures, project::require, record_page, FIGURES},
     },
     store::Index,
 };
@@ -82,7 +82,7 @@ fn nation() -> TypeDef {
         )
         .value("note", "String", "Remarks, e.g. when a nation is not named in the source texts.", |n| Out::opt_str(n.note.as_deref()))
         .field("figures", "[Figure!]!", FIGURES, |n, _, _| Ok(figures(&n, |n| &n.figures)))
-        .field("sources", "[Citation!]!", "The documents and quotes that support this record.", |n, _, _| Ok(citations(&n, |n| &n.sources)))
+        .sources("The documents and quotes that support this record.", |n| &n.sources)
         .finish()
 }
 

@@ -10,7 +10,7 @@ use crate::{
         fetch::Ctx,
         ids,
         obj::{ObjType, Out},
-        types::{citations, date, figures, inferred, nation, participant, record_page, FIGURES, INFERRED},
+        types::{date, figures, inferred, nation, participant, record_page, FIGURES, INFERRED},
     },
     store::Index,
 };
@@ -59,7 +59,7 @@ fn organisation() -> TypeDef {
     .linked("contractsAsSupplier", "Contracts it won as supplier.", Index::ContractsBySupplier, RecordKind::ProcurementContract)
     .value("note", "String", "Remarks.", |o| Out::opt_str(o.note.as_deref()))
     .field("figures", "[Figure!]!", FIGURES, |o, _, _| Ok(figures(&o, |o| &o.figures)))
-    .field("sources", "[Citation!]!", "The documents and quotes that support this record.", |o, _, _| Ok(citations(&o, |o| &o.sources)))
+    .sources("The documents and quotes that support this record.", |o| &o.sources)
     .finish()
 }
 
@@ -72,7 +72,7 @@ fn partnership() -> TypeDef {
     .field("signed", "PartialDate", "When the agreement was signed, as precise as the source.", |p, _, _| Ok(date(&p, |p| &p.signed)))
     .value("note", "String", "What the agreement is about.", |p| Out::opt_str(p.note.as_deref()))
     .field("inferred", "[Inference!]!", INFERRED, |p, _, _| Ok(inferred(&p, |p| &p.inferred)))
-    .field("sources", "[Citation!]!", "The documents that state it.", |p, _, _| Ok(citations(&p, |p| &p.sources)))
+    .sources("The documents that state it.", |p| &p.sources)
     .finish()
 }
 

@@ -12,7 +12,7 @@ use crate::{
         fetch::Ctx,
         ids,
         obj::{ObjType, Out},
-        types::{citations, date, inferred, participant, record_page, INFERRED},
+        types::{date, inferred, participant, record_page, INFERRED},
     },
 };
 
@@ -41,9 +41,7 @@ fn person() -> TypeDef {
             Ok(p.parts(ObjType::Statement, |p| &p.statements))
         })
         .value("note", "String", "Remarks.", |p| Out::opt_str(p.note.as_deref()))
-        .field("sources", "[Citation!]!", "The documents and quotes that name the person and the office.", |p, _, _| {
-            Ok(citations(&p, |p| &p.sources))
-        })
+        .sources("The documents and quotes that name the person and the office.", |p| &p.sources)
         .finish()
 }
 

@@ -12,7 +12,7 @@ use crate::{
         fetch::Ctx,
         ids,
         obj::{ObjType, Out},
-        types::{citations, record_page},
+        types::{record_page},
     },
 };
 
@@ -40,7 +40,7 @@ fn place() -> TypeDef {
             Ok(Out::objs(cx.record_objs(RecordKind::Event, p.events.iter().map(|l| l.code.as_str()))?))
         })
         .value("note", "String", "Remarks.", |p| Out::opt_str(p.note.as_deref()))
-        .field("sources", "[Citation!]!", "The documents and quotes that name it.", |p, _, _| Ok(citations(&p, |p| &p.sources)))
+        .sources("The documents and quotes that name it.", |p| &p.sources)
         .finish()
 }
 

@@ -12,7 +12,7 @@ use crate::{
         fetch::Ctx,
         ids,
         obj::{Obj, ObjType, Out},
-        types::{citations, date, enums, figures, inferred, participant, FIGURES, INFERRED},
+        types::{date, enums, figures, inferred, participant, FIGURES, INFERRED},
         FieldError,
     },
     store::{Filterable, Index, ProjectFacets, ProjectSort},
@@ -77,7 +77,7 @@ fn project() -> TypeDef {
     .value("note", "String", "Where the sources disagree, or other remarks.", |p| Out::opt_str(p.note.as_deref()))
     .field("figures", "[Figure!]!", FIGURES, |p, _, _| Ok(figures(&p, |p| &p.figures)))
     .field("inferred", "[Inference!]!", INFERRED, |p, _, _| Ok(inferred(&p, |p| &p.inferred)))
-    .field("sources", "[Citation!]!", "The documents and quotes that support this record.", |p, _, _| Ok(citations(&p, |p| &p.sources)))
+    .sources("The documents and quotes that support this record.", |p| &p.sources)
     .finish()
 }
 
@@ -89,7 +89,7 @@ fn participation() -> TypeDef {
             Out::List(p.roles.iter().map(|r| Out::Enum(r.name())).collect())
         })
         .value("note", "String", "Remarks on this participation (e.g. \"NATO partner\").", |p| Out::opt_str(p.note.as_deref()))
-        .field("sources", "[Citation!]!", "The documents that state it.", |p, _, _| Ok(citations(&p, |p| &p.sources)))
+        .sources("The documents that state it.", |p| &p.sources)
         .finish()
 }
 
@@ -97,7 +97,7 @@ fn related_project() -> TypeDef {
     Object::<model::RelatedProject>::new(ObjType::RelatedProject, "Another project this one relates to.")
         .field("project", "Project", "The related project.", |r, _, cx| Ok(Out::opt(cx.record_obj(RecordKind::Project, &r.project)?)))
         .value("relation", "String!", "How the two relate, in words.", |r| Out::str(&r.relation))
-        .field("sources", "[Citation!]!", "The documents that state it.", |r, _, _| Ok(citations(&r, |r| &r.sources)))
+        .sources("The documents that state it.", |r| &r.sources)
         .finish()
 }
 

@@ -9,7 +9,7 @@ use crate::{
         fetch::Ctx,
         ids,
         obj::{Obj, ObjType, Out},
-        types::{citations, date, figures, inferred, record_page, FIGURES, INFERRED},
+        types::{date, figures, inferred, record_page, FIGURES, INFERRED},
     },
     store::Index,
 };
@@ -49,7 +49,7 @@ fn strategy() -> TypeDef {
         .value("note", "String", "Where the sources disagree, or other remarks.", |s| Out::opt_str(s.note.as_deref()))
         .field("figures", "[Figure!]!", FIGURES, |s, _, _| Ok(figures(&s, |s| &s.figures)))
         .field("inferred", "[Inference!]!", INFERRED, |s, _, _| Ok(inferred(&s, |s| &s.inferred)))
-        .field("sources", "[Citation!]!", "The documents and quotes that support this record.", |s, _, _| Ok(citations(&s, |s| &s.sources)))
+        .sources("The documents and quotes that support this record.", |s| &s.sources)
         .finish()
 }
 
@@ -71,7 +71,7 @@ fn objective() -> TypeDef {
         .value("note", "String", "Where the sources disagree (e.g. two wordings of the title), or other remarks.", |o| {
             Out::opt_str(o.note.as_deref())
         })
-        .field("sources", "[Citation!]!", "The documents and quotes that support this record.", |o, _, _| Ok(citations(&o, |o| &o.sources)))
+        .sources("The documents and quotes that support this record.", |o| &o.sources)
         .finish()
 }
 

@@ -57,10 +57,21 @@ fn entry_type() -> TypeDef {
         .value("title", "String!", "What happened, in a few words (a milestone's are the text's).", |e| Out::str(&e.title))
         .field("subject", "TimelineSubject!", "The record it is about.", |e, _, cx| Ok(Out::opt(cx.record_obj(e.subject.0, &e.subject.1)?)))
         .field("inferred", "[Inference!]!", INFERRED, |e, _, _| Ok(inferred(&e, |e| &e.inferred)))
-        .field("sources", "[Citation!]!", "The documents and quotes of the record (or milestone, or partnership).", |e, _, _| {
+        .field("sources", "[Citation!]!", "The quotes that state its date (those of the record, or milestone, or partnership, where the\ndate is inferred).", |e, _, _| {
             Ok(citations(&e, |e| &e.sources))
         })
         .finish()
+}
+
+/// The quotes that state a field, or every quote where none does (an inferred value rests on
+/// the record as a whole).
+fn stating(list: &[Citation], field: &str) -> Vec<Citation> {
+    let named: Vec<Citation> = list.iter().filter(|c| c.fields.iter().any(|f| f == field)).cloned().collect();
+    if named.is_empty() {
+        list.to_vec()
+    } else {
+        named
+    }
 }
 
 /// The inference of one field, if the list has one.
@@ -94,7 +105,7 @@ fn entries(cx: &Ctx<'_>) -> Result<Arc<Vec<Arc<Entry>>>, crate::schema::def::Fai
                     subject: subject.clone(),
                     parties: parties.clone(),
                     inferred: inferred_field(&p.inferred, "launched"),
-                    sources: milestone.filter(|m| !m.sources.is_empty()).map_or_else(|| p.sources.clone(), |m| m.sources.clone()),
+                    sources: milestone.filter(|m| !m.sources.is_empty()).map_or_else(|| stating(&p.sources, "launched"), |m| stating(&m.sources, "date")),
                 });
             }
             for (i, m) in p.milestones.iter().enumerate().filter(|(_, m)| !is_launch(m)) {
@@ -106,7 +117,7 @@ fn entries(cx: &Ctx<'_>) -> Result<Arc<Vec<Arc<Entry>>>, crate::schema::def::Fai
                     subject: subject.clone(),
                     parties: parties.clone(),
                     inferred: inferred_field(&m.inferred, "date"),
-                    sources: m.sources.clone(),
+                    sources: stating(&m.sources, "date"),
                 });
             }
         }
@@ -121,7 +132,7 @@ fn entries(cx: &Ctx<'_>) -> Result<Arc<Vec<Arc<Entry>>>, crate::schema::def::Fai
                 subject: (RecordKind::ProcurementContract, c.code.clone()),
                 parties,
                 inferred: inferred_field(&c.inferred, "signed"),
-                sources: c.sources.clone(),
+                sources: stating(&c.sources, "signed"),
             });
         }
         for s in strategies.iter() {
@@ -138,7 +149,7 @@ fn entries(cx: &Ctx<'_>) -> Result<Arc<Vec<Arc<Entry>>>, crate::schema::def::Fai
                     subject: (RecordKind::Strategy, s.code.clone()),
                     parties: Vec::new(),
                     inferred: inferred_field(&s.inferred, field),
-                    sources: s.sources.clone(),
+                    sources: stating(&s.sources, field),
                 });
             }
         }
@@ -153,7 +164,7 @@ fn entries(cx: &Ctx<'_>) -> Result<Arc<Vec<Arc<Entry>>>, crate::schema::def::Fai
                     subject: (RecordKind::Organisation, o.code.clone()),
                     parties: vec![o.code.clone(), p.partner.clone()],
                     inferred: inferred_field(&p.inferred, "signed"),
-                    sources: p.sources.clone(),
+                    sources: stating(&p.sources, "signed"),
                 });
             }
         }
@@ -167,7 +178,7 @@ fn entries(cx: &Ctx<'_>) -> Result<Arc<Vec<Arc<Entry>>>, crate::schema::def::Fai
                 subject: (RecordKind::Event, e.code.clone()),
                 parties: e.host.iter().cloned().collect(),
                 inferred: inferred_field(&e.inferred, "date"),
-                sources: e.sources.clone(),
+                sources: stating(&e.sources, "date"),
             });
         }
         for p in people.iter() {

@@ -3,8 +3,9 @@
 use crate::{
     model,
     schema::{
-        def::{Object, Src, TypeDef},
+        def::{InputDef, Object, Src, TypeDef},
         obj::{Obj, ObjType, Out},
+        FieldError,
     },
 };
 
@@ -35,6 +36,12 @@ pub fn types() -> Vec<TypeDef> {
         Object::<model::Citation>::new(ObjType::Citation, "A short verbatim quote from a source document that supports a record.")
             .field("source", "Source", "The document quoted.", |c, _, cx| Ok(Out::opt(cx.record_obj(model::RecordKind::Source, &c.source)?)))
             .value("quote", "String!", "The quote, verbatim from the document (whitespace may differ).", |c| Out::str(&c.quote))
+            .value(
+                "fields",
+                "[String!]!",
+                "The fields of the record (or part) whose values the quote states, by their names in this\nAPI (`status`, `launched`): ask `sources(field:)` where a single value comes from.",
+                |c| Out::List(c.fields.iter().map(|f| Out::str(f)).collect()),
+            )
             .finish(),
         Object::<model::Milestone>::new(ObjType::Milestone, "A dated event in a project's life.")
             .field("date", "PartialDate!", "When it happened or is planned, as precise as the text.", |m, _, _| {
@@ -42,7 +49,7 @@ pub fn types() -> Vec<TypeDef> {
             })
             .value("event", "String!", "What happened (or is planned), in the text's words.", |m| Out::str(&m.event))
             .field("inferred", "[Inference!]!", INFERRED, |m, _, _| Ok(inferred(&m, |m| &m.inferred)))
-            .field("sources", "[Citation!]!", "The documents that state it.", |m, _, _| Ok(citations(&m, |m| &m.sources)))
+            .sources("The documents that state it.", |m| &m.sources)
             .finish(),
         Object::<model::Inference>::new(
             ObjType::Inference,
@@ -88,6 +95,39 @@ pub fn inferred<'a, S: std::any::Any + Send + Sync>(src: &Src<'a, S>, list: impl
 /// The citations of a value, as `Citation` objects sharing its record.
 pub fn citations<'a, S: std::any::Any + Send + Sync>(src: &Src<'a, S>, list: impl for<'x> Fn(&'x S) -> &'x [model::Citation]) -> Out<'a> {
     src.parts(ObjType::Citation, list)
+}
+
+impl<S: std::any::Any + Send + Sync> Object<S> {
+    /// The `sources` field, defined after the type's other fields: its quotes, or with
+    /// `field:` only those that state that field's value.
+    pub fn sources(
+        self,
+        description: &'static str,
+        list: impl for<'x> Fn(&'x S) -> &'x [model::Citation] + Send + Sync + 'static,
+    ) -> Self {
+        let fields = self.field_names();
+        let type_name = self.type_name();
+        self.field_def(
+            "sources",
+            "[Citation!]!",
+            description,
+            move |s, args, _| match args.string("field") {
+                None => Ok(citations(&s, &list)),
+                Some(name) if fields.contains(&name) => {
+                    let stating = (0..list(s.this).len()).filter(|&i| list(s.this)[i].fields.iter().any(|f| f == name));
+                    Ok(Out::objs(stating.map(|i| s.part(ObjType::Citation, |this: &S| &list(this)[i]))))
+                }
+                Some(name) => Err(FieldError::NotAField { argument: "field".into(), type_name, name: name.into() }.into()),
+            },
+            |f| {
+                f.arg(InputDef::new(
+                    "field",
+                    "String",
+                    "Only the quotes that state this field's value (`status`, `launched`): where a single value\ncomes from. A field no quote names is derived, inferred (see `inferred`) or a public fact.",
+                ))
+            },
+        )
+    }
 }
 
 /// An optional date of a value, as a `PartialDate` object sharing its record.

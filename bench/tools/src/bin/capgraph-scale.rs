@@ -123,7 +123,8 @@ impl Marker {
     }
 
     fn cite(&self) -> Vec<Citation> {
-        vec![Citation { source: SOURCE.into(), quote: self.note.clone() }]
+        // Which fields it states is filled in as the record is written (`quote_every_field`).
+        vec![Citation { source: SOURCE.into(), quote: self.note.clone(), fields: Vec::new() }]
     }
 }
 
@@ -448,7 +449,8 @@ fn synthetic_text(scale: u32, seed: u64, mark: &Marker) -> String {
 }
 
 /// Writes one fixture file: a JSON array, one record per line.
-fn write_records<T: Serialize>(dir: &Path, name: &str, records: &[T]) -> anyhow::Result<()> {
+/// Writes one fixture file; a synthetic record's made-up quotes are made to state all its values.
+fn write_records<T: Serialize>(dir: &Path, name: &str, noun: &str, records: &[T]) -> anyhow::Result<()> {
     let path = dir.join(name);
     let file = fs::File::create(&path).with_context(|| format!("cannot create {}", path.display()))?;
     let mut out = BufWriter::new(file);
@@ -457,7 +459,11 @@ fn write_records<T: Serialize>(dir: &Path, name: &str, records: &[T]) -> anyhow:
         if i > 0 {
             out.write_all(b",\n")?;
         }
-        serde_json::to_writer(&mut out, record)?;
+        let mut json = serde_json::to_value(record)?;
+        if json.pointer("/sources/0/source").and_then(serde_json::Value::as_str) == Some(SOURCE) {
+            fixtures::provenance::quote_every_field(noun, &mut json);
+        }
+        serde_json::to_writer(&mut out, &json)?;
     }
     out.write_all(b"\n]\n")?;
     out.flush()?;
@@ -494,7 +500,7 @@ macro_rules! dataset_writer {
     ($($kind:ident($ty:ty, $name:literal, $tree:literal, $field:ident, $file:literal, $noun:literal, $plural:literal)),+ $(,)?) => {
         /// Every fixture file of the dataset, one per record type.
         fn write_dataset(dir: &std::path::Path, data: &Dataset) -> anyhow::Result<()> {
-            $(write_records(dir, $file, &data.$field)?;)+
+            $(write_records(dir, $file, $noun, &data.$field)?;)+
             Ok(())
         }
     };
