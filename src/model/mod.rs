@@ -76,7 +76,7 @@ string_enum!(
 );
 string_enum!(
     /// What kind of gathering an event is.
-    EventKind { Summit = "SUMMIT", Meeting = "MEETING", Forum = "FORUM", Ceremony = "CEREMONY", Exercise = "EXERCISE", IndustryEvent = "INDUSTRY_EVENT" }
+    EventKind { Summit = "SUMMIT", Meeting = "MEETING", Forum = "FORUM", Ceremony = "CEREMONY", Exercise = "EXERCISE", IndustryEvent = "INDUSTRY_EVENT", Conflict = "CONFLICT" }
 );
 string_enum!(
     /// How precise a date is: the text gives a year, a month or a day.
@@ -97,15 +97,15 @@ string_enum!(
 );
 string_enum!(
     /// A nation's relation to NATO.
-    Membership { Ally = "ALLY", Partner = "PARTNER" }
+    Membership { Ally = "ALLY", Partner = "PARTNER", NonMember = "NON_MEMBER" }
 );
 string_enum!(
     /// What kind of body an organisation is.
-    OrganisationKind { NatoAgency = "NATO_AGENCY", NatoBody = "NATO_BODY", InternationalOrganisation = "INTERNATIONAL_ORGANISATION", Company = "COMPANY", NationalFramework = "NATIONAL_FRAMEWORK" }
+    OrganisationKind { NatoAgency = "NATO_AGENCY", NatoBody = "NATO_BODY", InternationalOrganisation = "INTERNATIONAL_ORGANISATION", Company = "COMPANY", NationalFramework = "NATIONAL_FRAMEWORK", MilitaryForce = "MILITARY_FORCE", GovernmentBody = "GOVERNMENT_BODY", ResearchInstitute = "RESEARCH_INSTITUTE" }
 );
 string_enum!(
     /// What kind of document a strategy is.
-    StrategyKind { Policy = "POLICY", Strategy = "STRATEGY", ActionPlan = "ACTION_PLAN", Roadmap = "ROADMAP" }
+    StrategyKind { Policy = "POLICY", Strategy = "STRATEGY", ActionPlan = "ACTION_PLAN", Roadmap = "ROADMAP", Communique = "COMMUNIQUE" }
 );
 string_enum!(
     /// What kind of money flow a contract record describes.
@@ -325,11 +325,18 @@ pub struct Organisation {
     pub parent: Option<String>,
     #[serde(default)]
     pub lead_nation: Option<String>,
+    /// The nation a national body belongs to (the US Space Force, a parliament's chamber) or
+    /// where an institute is based.
+    #[serde(default)]
+    pub nation: Option<String>,
     #[serde(default)]
     pub partnerships: Vec<Partnership>,
     #[serde(default)]
     pub note: Option<String>,
     pub sources: Vec<Citation>,
+    /// The values of this record that are inferred, not stated.
+    #[serde(default)]
+    pub inferred: Vec<Inference>,
     /// Numbers the texts state about it.
     #[serde(default)]
     pub figures: Vec<Figure>,
@@ -383,6 +390,14 @@ pub struct StrategyLink {
     pub strategy: String,
     #[serde(default)]
     pub note: Option<String>,
+    pub sources: Vec<Citation>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RelatedStrategy {
+    pub strategy: String,
+    pub relation: String,
     pub sources: Vec<Citation>,
 }
 
@@ -445,6 +460,9 @@ pub struct Strategy {
     pub summary: String,
     #[serde(default)]
     pub aim: Option<String>,
+    /// Other strategies and documents it relates to, as the texts say (echoes, implements, cites).
+    #[serde(default)]
+    pub related: Vec<RelatedStrategy>,
     #[serde(default)]
     pub note: Option<String>,
     pub sources: Vec<Citation>,

@@ -31,6 +31,7 @@ macro_rules! record_obj_types {
             Participation,
             Milestone,
             RelatedProject,
+            RelatedStrategy,
             Partnership,
             LineOfEffort,
             Citation,

@@ -57,3 +57,19 @@ async fn figures_keep_the_texts_words_and_their_disagreements() {
     assert_eq!(value_of(&data["llat"], "metres"), ["150"]);
     assert_eq!(value_of(&data["llat"], "feet"), ["500"]);
 }
+
+#[tokio::test]
+async fn the_alliances_stated_counts_equal_its_allies_and_the_pages_projects() {
+    let query = format!(
+        r#"{{ nato: organisation(code: "NATO") {{ {FIGURE} }}
+              nations(first: 100) {{ totalCount nodes {{ membership }} }}
+              projects(first: 100, filter: {{ kind: HIGH_VISIBILITY_PROJECT }}) {{ totalCount nodes {{ area {{ code }} }} }} }}"#
+    );
+    let data = shared().data(&query, json!({})).await;
+    let allies = data["nations"]["nodes"].as_array().unwrap().iter().filter(|n| n["membership"] == "ALLY").count();
+    assert_eq!(data["nations"]["totalCount"], data["nations"]["nodes"].as_array().unwrap().len());
+    assert_eq!(value_of(&data["nato"], "members"), [allies.to_string().as_str()], "the 32 alliance members are the Allies");
+    // The page's HVPs are those filed under one of its capability areas.
+    let listed = data["projects"]["nodes"].as_array().unwrap().iter().filter(|p| !p["area"].is_null()).count();
+    assert_eq!(value_of(&data["nato"], "projects"), [listed.to_string().as_str()], "the page's 29 projects are its listed HVPs");
+}

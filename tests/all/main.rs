@@ -4,6 +4,7 @@
 
 mod common;
 
+mod actors;
 mod api;
 mod browser;
 mod differential;

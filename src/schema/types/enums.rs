@@ -44,6 +44,7 @@ pub fn types() -> Vec<TypeDef> {
                 E::Ceremony => "A signing ceremony.",
                 E::Exercise => "An exercise (REPMUS).",
                 E::IndustryEvent => "An event with industry (a Chamber of Commerce industry day).",
+                E::Conflict => "The start of a war or an invasion (Russia's invasion of Ukraine).",
             }
         }),
         enum_type("TimelineKind", "What a timeline entry marks.", model::TimelineKind::ALL, model::TimelineKind::name, |v| {
@@ -81,6 +82,7 @@ pub fn types() -> Vec<TypeDef> {
         enum_type("Membership", "A nation's relation to NATO.", M::ALL, M::name, |v| match v {
             M::Ally => "A NATO member.",
             M::Partner => "A NATO partner country.",
+            M::NonMember => "Neither a NATO member nor a partner (Russia).",
         }),
         enum_type("OrganisationKind", "What kind of body an organisation is.", O::ALL, O::name, |v| match v {
             O::NatoAgency => "A NATO agency (NSPA).",
@@ -88,12 +90,16 @@ pub fn types() -> Vec<TypeDef> {
             O::InternationalOrganisation => "An international organisation (the EU, OCCAR).",
             O::Company => "A company.",
             O::NationalFramework => "A national framework such as the German-led CBRN cluster.",
+            O::MilitaryForce => "A standing military force, service or fleet (the NATO ISR Force, the US Space Force).",
+            O::GovernmentBody => "A body of a national government or parliament (a parliament's lower house, an office).",
+            O::ResearchInstitute => "A research institute (the Kiel Institute for the World Economy).",
         }),
         enum_type("StrategyKind", "What kind of document a strategy is.", T::ALL, T::name, |v| match v {
             T::Policy => "A policy.",
             T::Strategy => "A strategy.",
             T::ActionPlan => "An action plan.",
             T::Roadmap => "A roadmap.",
+            T::Communique => "A summit communiqué that a strategy cites.",
         }),
         enum_type("ContractKind", "What kind of money flow a contract record describes.", C::ALL, C::name, |v| match v {
             C::Contract => "A single procurement contract.",

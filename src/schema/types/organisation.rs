@@ -44,6 +44,10 @@ fn organisation() -> TypeDef {
         Some(lead) => Ok(Out::opt(cx.record_obj(RecordKind::Nation, lead)?)),
         None => Ok(Out::Null),
     })
+    .field("nation", "Nation", "The nation it belongs to (a national body such as the US Space Force) or is based in\n(an institute).", |o, _, cx| match &o.nation {
+        Some(nation) => Ok(Out::opt(cx.record_obj(RecordKind::Nation, nation)?)),
+        None => Ok(Out::Null),
+    })
     .field("partnerships", "[Partnership!]!", "Partnership agreements it has signed.", |o, _, _| {
         Ok(o.parts(ObjType::Partnership, |o| &o.partnerships))
     })
@@ -59,6 +63,7 @@ fn organisation() -> TypeDef {
     .linked("contractsAsSupplier", "Contracts it won as supplier.", Index::ContractsBySupplier, RecordKind::ProcurementContract)
     .value("note", "String", "Remarks.", |o| Out::opt_str(o.note.as_deref()))
     .field("figures", "[Figure!]!", FIGURES, |o, _, _| Ok(figures(&o, |o| &o.figures)))
+    .field("inferred", "[Inference!]!", INFERRED, |o, _, _| Ok(inferred(&o, |o| &o.inferred)))
     .sources("The documents and quotes that support this record.", |o| &o.sources)
     .finish()
 }

@@ -15,7 +15,7 @@ use crate::{
 };
 
 pub fn types() -> Vec<TypeDef> {
-    let mut types = vec![strategy(), objective(), strategy_filter()];
+    let mut types = vec![strategy(), related_strategy(), objective(), strategy_filter()];
     types.extend(connection::types(ObjType::StrategyConnection, ObjType::StrategyEdge, "Strategy"));
     types
 }
@@ -46,10 +46,23 @@ fn strategy() -> TypeDef {
             RecordKind::Project,
         )
         .linked("events", "Events it was endorsed or released at, the relation on each edge.", Index::EventsByStrategy, RecordKind::Event)
+        .field("relatedStrategies", "[RelatedStrategy!]!", "Strategies and documents it relates to, as the texts say: those it echoes,\nimplements or cites.", |s, _, _| {
+            Ok(s.parts(ObjType::RelatedStrategy, |s| &s.related))
+        })
         .value("note", "String", "Where the sources disagree, or other remarks.", |s| Out::opt_str(s.note.as_deref()))
         .field("figures", "[Figure!]!", FIGURES, |s, _, _| Ok(figures(&s, |s| &s.figures)))
         .field("inferred", "[Inference!]!", INFERRED, |s, _, _| Ok(inferred(&s, |s| &s.inferred)))
         .sources("The documents and quotes that support this record.", |s| &s.sources)
+        .finish()
+}
+
+fn related_strategy() -> TypeDef {
+    Object::<model::RelatedStrategy>::new(ObjType::RelatedStrategy, "Another strategy or document a strategy relates to.")
+        .field("strategy", "Strategy", "The related strategy or document.", |r, _, cx| {
+            Ok(Out::opt(cx.record_obj(RecordKind::Strategy, &r.strategy)?))
+        })
+        .value("relation", "String!", "How the two relate, in words (\"strongly echoes it\").", |r| Out::str(&r.relation))
+        .sources("The documents that state it.", |r| &r.sources)
         .finish()
 }
 
