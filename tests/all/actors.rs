@@ -71,7 +71,10 @@ async fn russia_is_neither_ally_nor_partner_and_its_officials_hold_its_offices()
     assert_eq!(data["rus"]["natoAccession"], Value::Null);
     assert_eq!(data["rus"]["people"]["nodes"], json!([{ "code": "vladimir-putin", "office": "Russian President" }]));
     assert_eq!(data["kartapolov"]["officeOf"], json!({ "code": "RUS-PARLIAMENT-LOWER-HOUSE", "nation": { "code": "RUS" } }));
-    assert_eq!(data["invasion"], json!({ "kind": "CONFLICT", "date": { "iso": "2022-02-24", "precision": "DAY" }, "inferred": [{ "field": "name" }] }));
+    assert_eq!(
+        data["invasion"],
+        json!({ "kind": "CONFLICT", "date": { "iso": "2022-02-24", "precision": "DAY" }, "inferred": [{ "field": "name" }] })
+    );
     assert!(text("004_54af43119e78d015.txt").contains("Moscow launched its invasion of Ukraine on February 24, 2022"));
     assert_eq!(data["timeline"]["nodes"], json!([{ "kind": "EVENT", "title": "Russian invasion of Ukraine" }]));
 }
