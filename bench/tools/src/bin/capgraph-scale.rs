@@ -2,9 +2,10 @@
 //! for benchmarks. Deterministic for a seed; never writes into the bundled fixtures.
 //!
 //! At `--scale N` the output holds every real record unchanged plus `N - 1` synthetic copies of
-//! each real project, capability area, organisation, strategy and objective (the 35 real nations
-//! are kept as they are and take part in the synthetic projects), about one synthetic contract per
-//! synthetic project, and 4 to 27 participations per synthetic project (about 500,000 at ×1000).
+//! each real project, capability area, organisation, strategy, objective, event, place and person
+//! (the real nations are kept as they are and take part in the synthetic projects), about one
+//! synthetic contract per synthetic project, and 4 to 27 participations per synthetic project
+//! (about 500,000 at ×1000).
 //!
 //! Every synthetic record is marked: its code starts with `syn-`, its `note` says
 //! `synthetic record for benchmarks (seed N)`, and it cites the source `synthetic`, whose text
@@ -29,9 +30,10 @@ use serde::Serialize;
 use capgraph::{
     fixtures,
     model::{
-        CapabilityArea, Citation, ContractKind, Dataset, LineOfEffort, Membership, Milestone, Money, Nation, ObjectiveLink, Organisation,
-        OrganisationKind, PartialDate, Participation, Partnership, ProcurementContract, Project, ProjectKind, ProjectStatus,
-        RelatedProject, Role, Source, Strategy, StrategyKind, StrategyLink, StrategyObjective,
+        CapabilityArea, Citation, ContractKind, Dataset, Event, EventKind, EventLink, LineOfEffort, Membership, Milestone, Money, Named,
+        Nation, ObjectiveLink, Organisation, OrganisationKind, PartialDate, Participation, Partnership, Person, Place, PlaceKind,
+        ProcurementContract, Project, ProjectKind, ProjectStatus, RelatedProject, Role, Source, Statement, Strategy, StrategyKind,
+        StrategyLink, StrategyObjective,
     },
 };
 
@@ -436,7 +438,81 @@ fn generate(real: &Dataset, scale: usize, seed: u64) -> Dataset {
             inferred: Vec::new(),
         });
     }
+
+    // Events, each marking a few synthetic projects and perhaps a contract; places and people
+    // around them, in the real data's proportions.
+    let synthetic_projects = &project_codes[real.projects.len()..];
+    let synthetic_contracts: Vec<String> = data.contracts[real.contracts.len()..].iter().map(|c| c.code.clone()).collect();
+    let link = |code: &String| EventLink { code: code.clone(), relation: "synthetic relation for benchmarks".into() };
+    let mut event_codes = Vec::new();
+    if !synthetic_projects.is_empty() {
+        for k in 1..=copies * real.events.len() {
+            let code = format!("syn-event-{k:05}");
+            let how_many = rng.between(1, 3);
+            let projects = rng.distinct(synthetic_projects.len(), how_many).into_iter().map(|i| link(&synthetic_projects[i])).collect();
+            let contracts =
+                if rng.chance(40) && !synthetic_contracts.is_empty() { vec![link(rng.pick(&synthetic_contracts))] } else { vec![] };
+            data.events.push(Event {
+                name: format!("Synthetic event {k}"),
+                kind: *rng.pick(EventKind::ALL),
+                date: rng.chance(90).then(|| rng.date(2000, 2025)),
+                place: None,
+                host: rng.chance(30).then(|| rng.pick(&nations).code.clone()),
+                projects,
+                contracts,
+                strategies: Vec::new(),
+                note: mark.note(),
+                inferred: Vec::new(),
+                sources: mark.cite(),
+                code: code.clone(),
+            });
+            event_codes.push(code);
+        }
+        for k in 1..=copies * real.places.len() {
+            let projects = (0..rng.below(3)).map(|_| link(rng.pick(synthetic_projects))).collect::<Vec<_>>();
+            let events = if event_codes.is_empty() { vec![] } else { (0..rng.below(2)).map(|_| link(rng.pick(&event_codes))).collect() };
+            data.places.push(Place {
+                code: format!("syn-place-{k:05}"),
+                name: format!("Synthetic place {k}"),
+                kind: *rng.pick(PlaceKind::ALL),
+                nation: rng.chance(60).then(|| rng.pick(&nations).code.clone()),
+                projects: dedup_links(projects),
+                events: dedup_links(events),
+                note: mark.note(),
+                sources: mark.cite(),
+            });
+        }
+        for k in 1..=copies * real.people.len() {
+            let statements = (0..rng.below(3))
+                .map(|_| Statement {
+                    text: "synthetic record for benchmarks".into(),
+                    quoted: rng.chance(50),
+                    date: rng.chance(60).then(|| rng.date(2000, 2025)),
+                    event: (rng.chance(50) && !event_codes.is_empty()).then(|| rng.pick(&event_codes).clone()),
+                    inferred: Vec::new(),
+                    source: mark.cite().remove(0),
+                })
+                .collect();
+            data.people.push(Person {
+                code: format!("syn-person-{k:05}"),
+                name: format!("Synthetic Person {k}"),
+                office: Some("synthetic office".into()),
+                organisation: rng.chance(70).then(|| rng.pick(&orgs).clone()),
+                nation: None,
+                statements,
+                note: mark.note(),
+                sources: mark.cite(),
+            });
+        }
+    }
     data
+}
+
+/// Links without repeats, in their first order.
+fn dedup_links(mut links: Vec<EventLink>) -> Vec<EventLink> {
+    let mut seen = std::collections::HashSet::new();
+    links.retain(|l| seen.insert(l.code.clone()));
+    links
 }
 
 /// The synthetic source's text: what it is, and the one quote every synthetic record cites.
