@@ -270,6 +270,11 @@ impl<'r> Ctx<'r> {
         })
     }
 
+    /// The value derived from the whole store under `key`, built once for the store's life.
+    pub fn derived<T: Any + Send + Sync>(&self, key: &'static str, build: impl FnOnce() -> Result<T, Fail>) -> Result<Arc<T>, Fail> {
+        self.store.derived(key, build)
+    }
+
     /// The result of `compute` under `key`, computed once per request.
     pub fn memo<T: Any + Send + Sync>(&self, key: String, compute: impl FnOnce() -> Result<T, FieldError>) -> Result<Arc<T>, Fail> {
         if let Some(found) = self.fetched.memo.borrow().get(&key).and_then(|v| v.clone().downcast::<T>().ok()) {

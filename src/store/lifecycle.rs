@@ -90,6 +90,7 @@ impl Store {
             kept: kept::Kept::new(config.record_cache_bytes),
             trees,
             vocabulary: std::sync::OnceLock::new(),
+            derived: Default::default(),
             _lock: lock,
         })
     }

@@ -132,12 +132,34 @@ pub struct Store {
     trees: HashMap<&'static str, sled::Tree>,
     /// The search vocabulary, read on the first search (see `search`).
     vocabulary: std::sync::OnceLock<search::Vocabulary>,
+    /// Values derived from whole record types (the timeline), built on first use: the store
+    /// never changes, so they hold as long as it does.
+    derived: std::sync::Mutex<HashMap<&'static str, AnyRecord>>,
     _lock: File,
 }
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Store").field("info", &self.info).finish_non_exhaustive()
+    }
+}
+
+impl Store {
+    /// The value derived under `key`, built by `build` the first time it is asked for. Built
+    /// outside the lock: two first asks may both build it, and either result serves.
+    pub fn derived<T: std::any::Any + Send + Sync, E>(
+        &self,
+        key: &'static str,
+        build: impl FnOnce() -> Result<T, E>,
+    ) -> Result<std::sync::Arc<T>, E> {
+        let kept = |map: &HashMap<&'static str, AnyRecord>| map.get(key).and_then(|v| v.clone().downcast::<T>().ok());
+        if let Some(found) = kept(&self.derived.lock().unwrap_or_else(|e| e.into_inner())) {
+            return Ok(found);
+        }
+        let value = std::sync::Arc::new(build()?);
+        let mut map = self.derived.lock().unwrap_or_else(|e| e.into_inner());
+        map.entry(key).or_insert_with(|| value.clone());
+        Ok(kept(&map).unwrap_or(value))
     }
 }
 

@@ -79,15 +79,15 @@ fn inferred_field(list: &[Inference], field: &str) -> Vec<Inference> {
     list.iter().filter(|i| i.field == field).cloned().collect()
 }
 
-/// Every entry, in timeline order; built once per request.
+/// Every entry, in timeline order; built once for the store's life.
 fn entries(cx: &Ctx<'_>) -> Result<Arc<Vec<Arc<Entry>>>, crate::schema::def::Fail> {
-    let projects = cx.every::<model::Project>()?;
-    let contracts = cx.every::<model::ProcurementContract>()?;
-    let strategies = cx.every::<model::Strategy>()?;
-    let organisations = cx.every::<model::Organisation>()?;
-    let events = cx.every::<model::Event>()?;
-    let people = cx.every::<model::Person>()?;
-    cx.memo("timeline".to_owned(), || {
+    cx.derived("timeline", || {
+        let projects = cx.every::<model::Project>()?;
+        let contracts = cx.every::<model::ProcurementContract>()?;
+        let strategies = cx.every::<model::Strategy>()?;
+        let organisations = cx.every::<model::Organisation>()?;
+        let events = cx.every::<model::Event>()?;
+        let people = cx.every::<model::Person>()?;
         let mut all = Vec::new();
         for p in projects.iter() {
             let parties: Vec<String> = p.participants.iter().map(|x| x.participant.clone()).collect();
