@@ -47,24 +47,30 @@ pub fn open(args: &config::ServeArgs, fixtures: PathBuf) -> Result<AppState, sto
     Ok(AppState::new(http::Shared { engine, store, limits: args.http_limits(), sdl: schema::sdl().into(), metrics }))
 }
 
-/// Completes on SIGINT (Ctrl-C) or SIGTERM: the cue for a graceful shutdown.
-pub async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Completes on SIGINT (Ctrl-C) or SIGTERM: the cue for a graceful shutdown. The handlers are
+/// installed when this is called, not when the future is first polled: a signal that arrives
+/// as soon as the server says it listens must not meet the default action, which kills the
+/// process. Call it inside the runtime.
+pub fn shutdown_signal() -> impl std::future::Future<Output = ()> + Send + 'static {
     #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let handlers = (signal(SignalKind::interrupt()), signal(SignalKind::terminate()));
+        async move {
+            match handlers {
+                (Ok(mut interrupt), Ok(mut terminate)) => {
+                    tokio::select! {
+                        _ = interrupt.recv() => {},
+                        _ = terminate.recv() => {},
+                    }
+                }
+                // Without handlers the default actions still stop the process.
+                _ => std::future::pending::<()>().await,
             }
-            Err(_) => std::future::pending::<()>().await,
         }
-    };
+    }
     #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
+    async {
+        let _ = tokio::signal::ctrl_c().await;
     }
 }

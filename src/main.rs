@@ -83,18 +83,23 @@ async fn serve(args: ServeArgs, fixtures: std::path::PathBuf) -> anyhow::Result<
         "store {how} in {} ms: {records} records",
         info.open_millis
     );
+    let shutdown = shutdown_signal();
     let listener = tokio::net::TcpListener::bind(args.listen).await.with_context(|| format!("cannot listen on {}", args.listen))?;
     let addr = listener.local_addr()?;
     let millis = started.elapsed().as_millis() as u64;
     tracing::info!(%addr, millis, "ready in {millis} ms: GraphQL at http://{addr}/graphql, GraphiQL at http://{addr}/, metrics at http://{addr}/metrics");
     // A machine-readable line on stdout: tests and scripts wait for it to learn the port.
     println!("capgraph listening on http://{addr}");
-    capgraph::serve(listener, state, shutdown_signal()).await?;
+    capgraph::serve(listener, state, shutdown).await?;
     tracing::info!("shut down cleanly");
     Ok(())
 }
 
-async fn shutdown_signal() {
-    capgraph::shutdown_signal().await;
-    tracing::info!("shutdown signal received; finishing in-flight requests");
+/// The shutdown cue, its handlers installed now (see [`capgraph::shutdown_signal`]).
+fn shutdown_signal() -> impl std::future::Future<Output = ()> + Send + 'static {
+    let signal = capgraph::shutdown_signal();
+    async move {
+        signal.await;
+        tracing::info!("shutdown signal received; finishing in-flight requests");
+    }
 }

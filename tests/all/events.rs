@@ -87,3 +87,28 @@ async fn events_are_searched_and_on_the_timeline_with_inferred_dates_marked() {
     let repmus = timeline.iter().find(|e| e["subject"]["code"] == "repmus").unwrap();
     assert_eq!((&repmus["date"]["iso"], &repmus["inferred"]), (&json!("2019-09"), &json!([])));
 }
+
+#[tokio::test]
+async fn events_filter_by_host_and_words() {
+    let data = shared()
+        .data(
+            r#"{ portugal: events(filter: { host: "Portugal" }) { nodes { code } }
+                 summits: events(filter: { text: "Summit" }) { nodes { code date { iso } } } }"#,
+            json!({}),
+        )
+        .await;
+    let codes =
+        |key: &str| data[key]["nodes"].as_array().unwrap().iter().map(|n| n["code"].as_str().unwrap().to_owned()).collect::<Vec<_>>();
+    assert_eq!(codes("portugal"), ["repmus"]);
+    // In date order: a year before the months and days of that year.
+    assert_eq!(
+        codes("summits"),
+        [
+            "wales-summit-2014",
+            "brussels-summit-2021",
+            "washington-summit-2024",
+            "nato-summit-defence-industry-forum-2025",
+            "the-hague-summit-2025"
+        ]
+    );
+}

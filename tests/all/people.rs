@@ -85,3 +85,23 @@ async fn dated_statements_are_on_the_timeline() {
         people.as_array().unwrap().iter().filter_map(|p| p["statements"].as_array()).flatten().filter(|s| s["date"].is_string()).count();
     assert_eq!(nodes.len(), dated);
 }
+
+#[tokio::test]
+async fn people_filter_by_office_and_by_words() {
+    let data = shared()
+        .data(
+            r#"{ nato: people(filter: { officeOf: "NATO" }) { totalCount nodes { code } }
+                 russia: people(filter: { officeOf: "Russia" }) { nodes { code } }
+                 unite: people(filter: { text: "UNITE, innovate" }) { nodes { code } } }"#,
+            serde_json::json!({}),
+        )
+        .await;
+    let codes =
+        |key: &str| data[key]["nodes"].as_array().unwrap().iter().map(|n| n["code"].as_str().unwrap().to_owned()).collect::<Vec<_>>();
+    assert_eq!(codes("nato"), ["jens-stoltenberg", "mark-rutte", "radmila-shekerinska"], "in name order");
+    assert_eq!(data["nato"]["totalCount"], 3);
+    assert_eq!(codes("russia"), ["vladimir-putin"], "Kartapolov's office is the parliament's lower house, not the nation");
+    assert_eq!(codes("unite"), ["mark-rutte"], "words of what was said");
+    let response = shared().post(r#"{ people(filter: { officeOf: "Narnia" }) { totalCount } }"#, serde_json::json!({})).await;
+    assert_eq!(common::error_code(&response), "BAD_USER_INPUT");
+}

@@ -31,3 +31,20 @@ async fn places_link_projects_events_and_nations_both_ways() {
     let fixtures = common::read_json(&common::fixtures_dir(), "places.json");
     assert_eq!(data["all"]["totalCount"].as_u64().unwrap() as usize, fixtures.as_array().unwrap().len());
 }
+
+#[tokio::test]
+async fn places_filter_by_kind_nation_and_words() {
+    let data = shared()
+        .data(
+            r#"{ croatia: places(filter: { kind: CITY, nation: "Croatia" }) { nodes { code } }
+                 regions: places(filter: { kind: REGION }) { nodes { code } }
+                 hague: places(filter: { text: "hague" }) { nodes { code } } }"#,
+            serde_json::json!({}),
+        )
+        .await;
+    let codes =
+        |key: &str| data[key]["nodes"].as_array().unwrap().iter().map(|n| n["code"].as_str().unwrap().to_owned()).collect::<Vec<_>>();
+    assert_eq!(codes("croatia"), ["zadar"]);
+    assert_eq!(codes("regions"), ["arctic", "wales"], "in name order");
+    assert_eq!(codes("hague"), ["the-hague"]);
+}

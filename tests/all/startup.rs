@@ -156,3 +156,28 @@ fn schema_command_prints_the_committed_sdl() {
     let committed = std::fs::read_to_string(common::repo().join("schema/schema.graphql")).unwrap();
     assert_eq!(String::from_utf8(output.stdout).unwrap(), committed);
 }
+
+#[test]
+fn sigterm_as_soon_as_it_listens_shuts_down_cleanly() {
+    // The signal handlers are installed before the listening line is printed: a signal sent the
+    // moment a supervisor sees that line must not meet the default action, which kills. Several
+    // servers at once, each signalled without delay, so that a late handler shows.
+    let fixtures = tempfile::tempdir().unwrap();
+    copy_fixtures(fixtures.path());
+    let rounds: Vec<_> = (0..12)
+        .map(|_| {
+            let fixtures = fixtures.path().to_owned();
+            std::thread::spawn(move || {
+                let data = tempfile::tempdir().unwrap();
+                let mut server = Binary::serve(&fixtures, data.path());
+                // SAFETY: kill(2) on the child's pid, which this test owns and has not reaped.
+                unsafe { libc::kill(server.child.id() as libc::pid_t, libc::SIGTERM) };
+                server.child.wait().unwrap()
+            })
+        })
+        .collect();
+    for (round, handle) in rounds.into_iter().enumerate() {
+        let status = handle.join().unwrap();
+        assert!(status.success(), "server {round}: exit {status:?}");
+    }
+}

@@ -9,7 +9,7 @@ use crate::{
         fetch::Ctx,
         ids,
         obj::{ObjType, Out},
-        types::{record_page},
+        types::record_page,
     },
     store::Index,
 };

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use crate::{
-    model::{self, EventLink, Named, RecordKind},
+    model::{self, text::fold, EventLink, Named, RecordKind},
     schema::{
         args::Args,
         connection,
@@ -12,7 +12,11 @@ use crate::{
         fetch::Ctx,
         ids,
         obj::{ObjType, Out},
-        types::{date, inferred, project::date_arg, record_page, INFERRED},
+        types::{
+            date, inferred,
+            project::{date_arg, matches, require},
+            record_page, INFERRED,
+        },
     },
 };
 
@@ -74,6 +78,8 @@ fn event_filter() -> TypeDef {
             InputDef::new("kind", "EventKind", "This kind."),
             InputDef::new("from", "String", "On or after this date (`2024`, `2024-06`)."),
             InputDef::new("to", "String", "On or before this date."),
+            InputDef::new("host", "String", "Hosted by this nation (code or name)."),
+            InputDef::new("text", "String", "Words in the code, name or place (any case, diacritics ignored)."),
         ],
     }
 }
@@ -84,12 +90,17 @@ pub fn list(args: &Args, cx: &Ctx<'_>) -> Res<'static> {
     let kind = f.named::<model::EventKind>("kind");
     let from = date_arg("filter.from", f.string("from"))?;
     let to = date_arg("filter.to", f.string("to"))?;
+    let host = f.string("host").map(|text| require(cx, RecordKind::Nation, "filter.host", text)).transpose()?;
+    let host = host.as_ref().and_then(|n| n.get::<model::Nation>()).map(|n| n.code.as_str());
+    let text = f.string("text").map(fold);
     let all = cx.every_sorted::<model::Event, _>(|e| (e.date.is_none(), e.date.map(|d| d.timeline_key()), e.code.clone()))?;
     let events: Vec<&Arc<model::Event>> = all
         .iter()
         .filter(|e| kind.is_none_or(|k| e.kind == k))
         .filter(|e| from.is_none_or(|from| e.date.is_some_and(|d| d.start() >= from.start())))
         .filter(|e| to.is_none_or(|to| e.date.is_some_and(|d| d.end() <= to.end())))
+        .filter(|e| host.is_none_or(|h| e.host.as_deref() == Some(h)))
+        .filter(|e| text.as_deref().is_none_or(|t| matches(t, &[&e.code, &e.name, e.place.as_deref().unwrap_or_default()])))
         .collect();
     record_page(args, cx, (ObjType::EventConnection, ObjType::EventEdge), &events)
 }

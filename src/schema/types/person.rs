@@ -4,20 +4,24 @@
 use std::sync::Arc;
 
 use crate::{
-    model::{self, fold_key, RecordKind},
+    model::{self, fold_key, text::fold, RecordKind},
     schema::{
         args::Args,
         connection,
-        def::{Object, Res, TypeDef},
+        def::{InputDef, Object, Res, TypeDef},
         fetch::Ctx,
         ids,
         obj::{ObjType, Out},
-        types::{date, inferred, participant, record_page, INFERRED},
+        types::{
+            date, inferred, participant,
+            project::{matches, require_participant},
+            record_page, INFERRED,
+        },
     },
 };
 
 pub fn types() -> Vec<TypeDef> {
-    let mut types = vec![person(), statement()];
+    let mut types = vec![person(), statement(), person_filter()];
     types.extend(connection::types(ObjType::PersonConnection, ObjType::PersonEdge, "Person"));
     types
 }
@@ -63,7 +67,31 @@ fn statement() -> TypeDef {
 
 /// `Query.people`: in name order, ties by code.
 pub fn list(args: &Args, cx: &Ctx<'_>) -> Res<'static> {
+    let f = args.input("filter");
+    let office_of = f.string("officeOf").map(|text| require_participant(cx, "filter.officeOf", text)).transpose()?;
+    let text = f.string("text").map(fold);
     let all = cx.every_sorted::<model::Person, _>(|p| fold_key(&p.name, &p.code))?;
-    let people: Vec<&Arc<model::Person>> = all.iter().collect();
+    let people: Vec<&Arc<model::Person>> = all
+        .iter()
+        .filter(|p| office_of.as_deref().is_none_or(|o| [&p.organisation, &p.nation].into_iter().flatten().any(|c| c == o)))
+        .filter(|p| {
+            text.as_deref().is_none_or(|t| {
+                let said = p.statements.iter().map(|s| s.text.as_str());
+                let texts: Vec<&str> = [p.code.as_str(), p.name.as_str(), p.office.as_deref().unwrap_or_default()].into_iter().chain(said).collect();
+                matches(t, &texts)
+            })
+        })
+        .collect();
     record_page(args, cx, (ObjType::PersonConnection, ObjType::PersonEdge), &people)
+}
+
+fn person_filter() -> TypeDef {
+    TypeDef::Input {
+        name: "PersonFilter",
+        description: "Which people to list.",
+        fields: vec![
+            InputDef::new("officeOf", "String", "Holding an office of this organisation or nation (code or name)."),
+            InputDef::new("text", "String", "Words in the code, name, office or what the person said (any case, diacritics ignored)."),
+        ],
+    }
 }

@@ -4,20 +4,23 @@
 use std::sync::Arc;
 
 use crate::{
-    model::{self, fold_key, Named, RecordKind},
+    model::{self, fold_key, text::fold, Named, RecordKind},
     schema::{
         args::Args,
         connection,
-        def::{Object, Res, TypeDef},
+        def::{InputDef, Object, Res, TypeDef},
         fetch::Ctx,
         ids,
         obj::{ObjType, Out},
-        types::{record_page},
+        types::{
+            project::{matches, require},
+            record_page,
+        },
     },
 };
 
 pub fn types() -> Vec<TypeDef> {
-    let mut types = vec![place()];
+    let mut types = vec![place(), place_filter()];
     types.extend(connection::types(ObjType::PlaceConnection, ObjType::PlaceEdge, "Place"));
     types
 }
@@ -44,9 +47,31 @@ fn place() -> TypeDef {
         .finish()
 }
 
-/// `Query.places`: in name order, ties by code.
+/// `Query.places`: filtered, in name order, ties by code.
 pub fn list(args: &Args, cx: &Ctx<'_>) -> Res<'static> {
+    let f = args.input("filter");
+    let kind = f.named::<model::PlaceKind>("kind");
+    let nation = f.string("nation").map(|text| require(cx, RecordKind::Nation, "filter.nation", text)).transpose()?;
+    let nation = nation.as_ref().and_then(|n| n.get::<model::Nation>()).map(|n| n.code.as_str());
+    let text = f.string("text").map(fold);
     let all = cx.every_sorted::<model::Place, _>(|p| fold_key(&p.name, &p.code))?;
-    let places: Vec<&Arc<model::Place>> = all.iter().collect();
+    let places: Vec<&Arc<model::Place>> = all
+        .iter()
+        .filter(|p| kind.is_none_or(|k| p.kind == k))
+        .filter(|p| nation.is_none_or(|n| p.nation.as_deref() == Some(n)))
+        .filter(|p| text.as_deref().is_none_or(|t| matches(t, &[&p.code, &p.name])))
+        .collect();
     record_page(args, cx, (ObjType::PlaceConnection, ObjType::PlaceEdge), &places)
+}
+
+fn place_filter() -> TypeDef {
+    TypeDef::Input {
+        name: "PlaceFilter",
+        description: "Which places to list.",
+        fields: vec![
+            InputDef::new("kind", "PlaceKind", "This kind."),
+            InputDef::new("nation", "String", "In this nation (code or name), where a text says so."),
+            InputDef::new("text", "String", "Words in the code or name (any case, diacritics ignored)."),
+        ],
+    }
 }

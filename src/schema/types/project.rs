@@ -151,7 +151,7 @@ pub fn require_participant(cx: &Ctx<'_>, argument: &str, text: &str) -> Result<S
 }
 
 /// Does folded `needle` occur in any of the texts?
-fn matches(needle: &str, texts: &[&str]) -> bool {
+pub fn matches(needle: &str, texts: &[&str]) -> bool {
     texts.iter().any(|t| fold(t).contains(needle))
 }
 

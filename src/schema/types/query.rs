@@ -93,9 +93,17 @@ pub fn query() -> TypeDef {
     let object = lookup(object, "source", RecordKind::Source, "A source document by code (`nato-mcc`) or title.");
     let object = lookup(object, "event", RecordKind::Event, "An event by code (`wales-summit-2014`) or name.");
     let object = lookup(object, "person", RecordKind::Person, "A person by code (`mark-rutte`) or name, in any case.");
-    let object = list(object, "people", "PersonConnection!", "The people the texts name, in name order.", person::list, &[]);
+    let object = list(
+        object,
+        "people",
+        "PersonConnection!",
+        "The people the texts name, in name order.",
+        person::list,
+        &[("filter", "PersonFilter")],
+    );
     let object = lookup(object, "place", RecordKind::Place, "A place by code (`zadar`) or name.");
-    let object = list(object, "places", "PlaceConnection!", "The places the texts name, in name order.", place::list, &[]);
+    let object =
+        list(object, "places", "PlaceConnection!", "The places the texts name, in name order.", place::list, &[("filter", "PlaceFilter")]);
     let object = list(
         object,
         "events",

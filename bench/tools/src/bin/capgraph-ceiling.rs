@@ -38,9 +38,10 @@ async fn main() -> anyhow::Result<()> {
             async move { ([(header::CONTENT_TYPE, "application/json")], body) }
         }),
     );
+    let shutdown = capgraph::shutdown_signal();
     let listener = tokio::net::TcpListener::bind(args.listen).await.with_context(|| format!("cannot listen on {}", args.listen))?;
     println!("capgraph-ceiling listening on http://{}", listener.local_addr()?);
     let header_read_timeout = capgraph::http::HttpLimits::default().header_read_timeout;
-    capgraph::http::serve::serve_router(listener, app, header_read_timeout, capgraph::shutdown_signal()).await?;
+    capgraph::http::serve::serve_router(listener, app, header_read_timeout, shutdown).await?;
     Ok(())
 }
