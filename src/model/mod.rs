@@ -532,7 +532,7 @@ pub struct ProcurementContract {
 /// Calls `$callback!` with every record type once, as `Kind(RustType, "GraphQL type name",
 /// "store tree", Dataset field, "fixture file", "noun", "plural")`: the one list from which the
 /// fixture files and the [`Dataset`], the store's trees and counts, the record kinds, the object
-/// types, the `Node` and `SearchResult` types and the lookups by kind follow, so that a new record
+/// types, the `Node` and `Record` interfaces' members and the lookups by kind follow, so that a new record
 /// type is added here (plus its own files).
 #[macro_export]
 macro_rules! for_each_record {

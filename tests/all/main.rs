@@ -5,6 +5,7 @@
 mod common;
 
 mod actors;
+mod analysts;
 mod api;
 mod browser;
 mod differential;

@@ -23,6 +23,7 @@ pub fn types() -> Vec<TypeDef> {
 fn area() -> TypeDef {
     Object::<model::CapabilityArea>::new(ObjType::CapabilityArea, "A capability area (\"Air and missile defence\") grouping projects.")
         .implements("Node")
+        .implements("Record")
         .value("id", "ID!", "Global, opaque id.", |a| Out::string(ids::encode("CapabilityArea", &a.code)))
         .value("code", "String!", "Stable key (`air-and-missile-defence`).", |a| Out::str(&a.code))
         .value("name", "String!", "Name as the source writes it.", |a| Out::str(&a.name))

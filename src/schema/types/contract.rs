@@ -41,10 +41,12 @@ fn contract() -> TypeDef {
         "A procurement contract, a set of framework contracts, or a funding contribution.",
     )
     .implements("Node")
+        .implements("Record")
     .value("id", "ID!", "Global, opaque id.", |c| Out::string(ids::encode("ProcurementContract", &c.code)))
     .value("code", "String!", "Stable key.", |c| Out::str(&c.code))
     .value("kind", "ContractKind!", "Contract, framework contracts or funding.", |c| Out::Enum(c.kind.name()))
     .value("title", "String!", "Short title.", |c| Out::str(&c.title))
+    .value("name", "String!", "Its display name: the title (every record has a `name`).", |c| Out::str(&c.title))
     .value("description", "String!", "What the sources say about it.", |c| Out::str(&c.description))
     .field("value", "Money", "Its value, as the source states it.", |c, _, _| match &c.value {
         Some(_) => Ok(Out::Obj(c.part(ObjType::Money, |c| c.value.as_ref().expect("checked above")))),

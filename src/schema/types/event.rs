@@ -29,6 +29,7 @@ pub fn types() -> Vec<TypeDef> {
 fn event() -> TypeDef {
     Object::<model::Event>::new(ObjType::Event, "A summit, meeting, forum, ceremony, exercise or industry event the texts name.")
         .implements("Node")
+        .implements("Record")
         .value("id", "ID!", "Global, opaque id.", |e| Out::string(ids::encode("Event", &e.code)))
         .value("code", "String!", "Stable key (`wales-summit-2014`).", |e| Out::str(&e.code))
         .value("name", "String!", "As the text names it (\"the 2014 Wales Summit\").", |e| Out::str(&e.name))

@@ -49,14 +49,6 @@ use crate::{
 
 pub use values::{citations, date, figures, inferred, FIGURES, INFERRED};
 
-macro_rules! record_names {
-    ($($kind:ident($ty:ty, $name:literal, $tree:literal, $field:ident, $file:literal, $noun:literal, $plural:literal)),+ $(,)?) => {
-        /// The record types, by GraphQL name: the `Node` interface's and search's types.
-        const RECORD_TYPES: &[&str] = &[$($name),+];
-    };
-}
-crate::for_each_record!(record_names);
-
 /// Every type definition of the schema.
 pub fn all() -> Vec<TypeDef> {
     let mut types = vec![
@@ -66,12 +58,26 @@ pub fn all() -> Vec<TypeDef> {
             description: "An object with a global, opaque id (Relay's Node interface).",
             fields: vec![("id", Ty::parse("ID!"), "Global, opaque id; `node(id:)` fetches the record again.")],
         },
-        TypeDef::Union {
+        TypeDef::Interface {
+            name: "Record",
+            description: "What every record has, whatever its type: a global id, a code, a display name and the quotes\nthat support it. Search hits are records, so `search(text:) { node { name } }` needs no\nfragments; a type's own fields are reached with `... on Project { … }`.",
+            fields: vec![
+                ("id", Ty::parse("ID!"), "Global, opaque id; `node(id:)` fetches the record again."),
+                ("code", Ty::parse("String!"), "Stable, human-readable key, unique within its type."),
+                ("name", Ty::parse("String!"), "Its display name: the name, or the title of a document or contract."),
+                ("sources", Ty::parse("[Citation!]!"), "The documents and quotes that support it."),
+            ],
+        },
+        TypeDef::Interface {
             name: "Participant",
             description: "A nation or an organisation taking part in a project, a contract or a partnership.",
-            members: vec!["Nation", "Organisation"],
+            fields: vec![
+                ("id", Ty::parse("ID!"), "Global, opaque id; `node(id:)` fetches the record again."),
+                ("code", Ty::parse("String!"), "Stable key: an ISO 3166-1 alpha-3 code for a nation (`TUR`), an organisation's code (`NSPA`)."),
+                ("name", Ty::parse("String!"), "Its name as the texts write it."),
+                ("sources", Ty::parse("[Citation!]!"), "The documents and quotes that support it."),
+            ],
         },
-        TypeDef::Union { name: "SearchResult", description: "Anything search can find.", members: RECORD_TYPES.to_vec() },
         TypeDef::Union {
             name: "EventSubject",
             description: "A record linked to an event: a project, a contract or a strategy.",

@@ -39,6 +39,8 @@ pub fn projects_of(args: &Args, cx: &Ctx<'_>, participant: &str) -> Res<'static>
 fn nation() -> TypeDef {
     Object::<model::Nation>::new(ObjType::Nation, "A NATO Ally or partner country.")
         .implements("Node")
+        .implements("Record")
+        .implements("Participant")
         .value("id", "ID!", "Global, opaque id.", |n| Out::string(ids::encode("Nation", &n.code)))
         .value("code", "String!", "ISO 3166-1 alpha-3 code (`DEU`).", |n| Out::str(&n.code))
         .value("alpha2", "String!", "ISO 3166-1 alpha-2 code (`DE`).", |n| Out::str(&n.alpha2))

@@ -27,6 +27,8 @@ fn organisation() -> TypeDef {
         "A NATO agency or body, an international organisation, a company or a national framework.",
     )
     .implements("Node")
+        .implements("Record")
+        .implements("Participant")
     .value("id", "ID!", "Global, opaque id.", |o| Out::string(ids::encode("Organisation", &o.code)))
     .value("code", "String!", "Stable key (`NSPA`, `AIRBUS-DS`).", |o| Out::str(&o.code))
     .value("name", "String!", "Full name.", |o| Out::str(&o.name))

@@ -29,6 +29,7 @@ pub fn types() -> Vec<TypeDef> {
 fn person() -> TypeDef {
     Object::<model::Person>::new(ObjType::Person, "A person the texts name, with the office they give and what the person said.")
         .implements("Node")
+        .implements("Record")
         .value("id", "ID!", "Global, opaque id.", |p| Out::string(ids::encode("Person", &p.code)))
         .value("code", "String!", "Stable key (`mark-rutte`).", |p| Out::str(&p.code))
         .value("name", "String!", "As the texts write it.", |p| Out::str(&p.name))

@@ -28,6 +28,7 @@ pub fn types() -> Vec<TypeDef> {
 fn place() -> TypeDef {
     Object::<model::Place>::new(ObjType::Place, "A place the texts name: where a project sits or what it concerns, where an event took place.")
         .implements("Node")
+        .implements("Record")
         .value("id", "ID!", "Global, opaque id.", |p| Out::string(ids::encode("Place", &p.code)))
         .value("code", "String!", "Stable key (`zadar`).", |p| Out::str(&p.code))
         .value("name", "String!", "As the texts write it.", |p| Out::str(&p.name))

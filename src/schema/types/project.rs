@@ -31,6 +31,7 @@ fn project() -> TypeDef {
         "A multinational capability project: a High Visibility Project, a programme or an initiative.",
     )
     .implements("Node")
+        .implements("Record")
     .value("id", "ID!", "Global, opaque id.", |p| Out::string(ids::encode("Project", &p.code)))
     .value("code", "String!", "Stable, human-readable key: a slug of the acronym or name (`c-socc`).", |p| Out::str(&p.code))
     .value("name", "String!", "Full name as the source writes it.", |p| Out::str(&p.name))

@@ -25,7 +25,7 @@ pub fn types() -> Vec<TypeDef> {
             Out::Float(h.score)
         })
         .value("matchedField", "String!", "The field whose match counted most (`acronym`, `name`, `purpose`…).", |h| Out::str(h.field))
-        .value("node", "SearchResult!", "The record found.", |h| Out::Obj(h.node.clone()))
+        .value("node", "Record!", "The record found.", |h| Out::Obj(h.node.clone()))
         .finish()]
 }
 

@@ -22,9 +22,11 @@ pub fn types() -> Vec<TypeDef> {
 fn source() -> TypeDef {
     Object::<model::Source>::new(ObjType::Source, "A public document the data comes from.")
         .implements("Node")
+        .implements("Record")
         .value("id", "ID!", "Global, opaque id.", |s| Out::string(ids::encode("Source", &s.code)))
         .value("code", "String!", "Stable key (`nato-mcc`).", |s| Out::str(&s.code))
         .value("title", "String!", "The document's title.", |s| Out::str(&s.title))
+        .value("name", "String!", "Its display name: the title (every record has a `name`).", |s| Out::str(&s.title))
         .value("publisher", "String!", "Who published it.", |s| Out::str(&s.publisher))
         .field("published", "PartialDate", "When it was published, as precise as the document says.", |s, _, _| {
             Ok(date(&s, |s| &s.published))
@@ -52,5 +54,6 @@ fn source() -> TypeDef {
             },
             |f| f.paged(),
         )
+        .sources("Always empty: a source is the document the other records quote (see `citedBy`).", |_| &[])
         .finish()
 }

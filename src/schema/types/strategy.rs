@@ -23,9 +23,11 @@ pub fn types() -> Vec<TypeDef> {
 fn strategy() -> TypeDef {
     Object::<model::Strategy>::new(ObjType::Strategy, "A NATO policy, strategy, action plan or roadmap.")
         .implements("Node")
+        .implements("Record")
         .value("id", "ID!", "Global, opaque id.", |s| Out::string(ids::encode("Strategy", &s.code)))
         .value("code", "String!", "Stable key (`commercial-space-strategy`).", |s| Out::str(&s.code))
         .value("title", "String!", "Title as the sources write it.", |s| Out::str(&s.title))
+        .value("name", "String!", "Its display name: the title (every record has a `name`).", |s| Out::str(&s.title))
         .value("kind", "StrategyKind!", "Policy, strategy, action plan or roadmap.", |s| Out::Enum(s.kind.name()))
         .field("endorsed", "PartialDate", "When Allies endorsed it, as precise as the source.", |s, _, _| Ok(date(&s, |s| &s.endorsed)))
         .field("published", "PartialDate", "When it was published or released, as precise as the source.", |s, _, _| {
@@ -69,10 +71,12 @@ fn related_strategy() -> TypeDef {
 fn objective() -> TypeDef {
     Object::<model::StrategyObjective>::new(ObjType::StrategyObjective, "One of a strategy's numbered objectives.")
         .implements("Node")
+        .implements("Record")
         .value("id", "ID!", "Global, opaque id.", |o| Out::string(ids::encode("StrategyObjective", &o.code)))
         .value("code", "String!", "Stable key: strategy code and number (`commercial-space-strategy/1`).", |o| Out::str(&o.code))
         .value("number", "Int!", "Its number within the strategy.", |o| Out::int(o.number))
         .value("title", "String!", "Its title.", |o| Out::str(&o.title))
+        .value("name", "String!", "Its display name: the title (every record has a `name`).", |o| Out::str(&o.title))
         .value("statement", "String!", "What the strategy says the objective is.", |o| Out::str(&o.statement))
         .field("linesOfEffort", "[LineOfEffort!]!", "The lines of effort under it, in the document's order.", |o, _, _| {
             Ok(o.parts(ObjType::LineOfEffort, |o| &o.lines_of_effort))
