@@ -51,3 +51,40 @@ async fn every_record_type_is_a_record_and_nations_and_organisations_are_partici
     assert_eq!(data["participant"]["kind"], "INTERFACE");
     assert_eq!(names(&data["participant"]["possibleTypes"]), ["Nation", "Organisation"]);
 }
+
+/// Every object in `value` that has a `code` also has an `id`.
+fn objects_without_id(value: &Value, path: &str, out: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            if map.contains_key("code") && !map.contains_key("id") {
+                out.push(path.to_owned());
+            }
+            for (k, v) in map {
+                objects_without_id(v, &format!("{path}.{k}"), out);
+            }
+        }
+        Value::Array(items) => items.iter().enumerate().for_each(|(i, v)| objects_without_id(v, &format!("{path}[{i}]"), out)),
+        _ => {}
+    }
+}
+
+#[tokio::test]
+async fn the_examples_select_the_id_that_normalized_caches_key_records_by() {
+    let dir = common::repo().join("examples");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let query = std::fs::read_to_string(&path).unwrap();
+        let variables = query
+            .lines()
+            .find_map(|l| l.strip_prefix("# Variables: "))
+            .map(|v| serde_json::from_str::<Value>(v.split(" (").next().unwrap()).unwrap())
+            .unwrap_or_else(|| json!({}));
+        let data = shared().data(&query, variables).await;
+        let mut missing = Vec::new();
+        objects_without_id(&data, "data", &mut missing);
+        assert!(missing.is_empty(), "{}: records without id (Apollo Client and urql cannot cache them): {missing:?}", path.display());
+        checked += 1;
+    }
+    assert_eq!(checked, 5);
+}
