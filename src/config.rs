@@ -108,9 +108,13 @@ pub struct ServeArgs {
     /// Refuse introspection (`__schema`, `__type`); GraphiQL then cannot load the schema.
     #[arg(long, env = "CAPGRAPH_DISABLE_INTROSPECTION", value_parser = BoolishValueParser::new())]
     pub disable_introspection: bool,
-    /// Never suggest names ("did you mean …") in error messages.
+    /// Never suggest names ("did you mean …") in error messages. By default suggestions follow
+    /// introspection: with introspection off they would give the schema away name by name.
     #[arg(long, env = "CAPGRAPH_DISABLE_SUGGESTIONS", value_parser = BoolishValueParser::new())]
     pub disable_suggestions: bool,
+    /// Suggest names even with introspection off (`--disable-suggestions` still wins).
+    #[arg(long, env = "CAPGRAPH_ENABLE_SUGGESTIONS", value_parser = BoolishValueParser::new())]
+    pub enable_suggestions: bool,
     /// Origins allowed to call the API from a browser (CORS), comma-separated, or `*`; none by default.
     #[arg(long, env = "CAPGRAPH_CORS_ORIGINS", value_delimiter = ',', value_parser = parse_origin)]
     pub cors_origins: Vec<String>,
@@ -188,7 +192,7 @@ impl ServeArgs {
             list_size: self.assumed_list_size,
             page: PageLimits { default: self.default_page_size, max: self.max_page_size },
             introspection: !self.disable_introspection,
-            suggestions: !self.disable_suggestions,
+            suggestions: !self.disable_suggestions && (self.enable_suggestions || !self.disable_introspection),
         }
     }
 
@@ -229,7 +233,14 @@ mod tests {
         let Some(super::Command::Serve(args)) = cli.command else { panic!("serve expected") };
         assert_eq!(args.query_limits().aliases, 3);
         assert!(!args.query_limits().introspection);
-        assert!(args.query_limits().suggestions);
+        assert!(!args.query_limits().suggestions, "suggestions follow introspection");
+        let suggests = |flags: &[&str]| {
+            let cli = super::Cli::parse_from(["capgraph", "serve"].iter().chain(flags));
+            let Some(super::Command::Serve(args)) = cli.command else { panic!("serve expected") };
+            args.query_limits().suggestions
+        };
+        assert!(suggests(&["--disable-introspection", "--enable-suggestions"]), "unless set on their own");
+        assert!(!suggests(&["--enable-suggestions", "--disable-suggestions"]), "disabling wins");
         assert_eq!(args.http_limits().cors_origins, ["https://a.example", "http://localhost:3000"]);
         assert!(super::Cli::try_parse_from(["capgraph", "serve", "--cors-origins", "example.org/x"]).is_err());
         assert_eq!(args.http_limits().cache_control, "public, max-age=60");

@@ -66,7 +66,7 @@ impl Document {
     /// stops after validation). It runs without variables, so that its result holds for every
     /// request of the document (async-graphql then leaves arguments written with variables to
     /// the variables' coercion).
-    pub async fn validate(&self, validator: &Schema) -> Result<(), Arc<Vec<ServerError>>> {
+    pub async fn validate(&self, validator: &Schema, suggestions: bool) -> Result<(), Arc<Vec<ServerError>>> {
         self.valid
             .get_or_init(|| async {
                 let mut request = Request::new("");
@@ -76,10 +76,20 @@ impl Document {
                 }
                 let mut errors = validator.execute(request).await.errors;
                 if errors.len() == 1 && errors[0].message == crate::schema::dynamic::VALID {
-                    return Ok(());
+                    errors.clear();
                 }
-                errors.iter_mut().for_each(classify);
-                Err(Arc::new(errors))
+                errors.iter_mut().for_each(|e| {
+                    if code_of(e).is_none() {
+                        super::teach::reword(e, suggestions);
+                    }
+                    classify(e);
+                });
+                errors.extend(super::teach::string_enums(&self.ast));
+                if errors.is_empty() {
+                    Ok(())
+                } else {
+                    Err(Arc::new(errors))
+                }
             })
             .await
             .clone()
@@ -113,11 +123,7 @@ impl Documents {
             return Ok(document);
         }
         limits::check_text(&self.limits, query).map_err(|LimitError(e)| e)?;
-        let ast = parse_query(query).map_err(|err| {
-            let mut error = ServerError::from(err);
-            set_code(&mut error, code::GRAPHQL_PARSE_FAILED);
-            error
-        })?;
+        let ast = parse_query(query).map_err(|err| super::teach::parse_error(query, err))?;
         let budget = self.limits.complexity.clamp(10_000, 1_000_000) as u64;
         let fragments = match plan::check_fragments(&ast, budget) {
             Ok(()) => Ok(()),

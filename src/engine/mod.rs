@@ -18,6 +18,7 @@ pub mod json;
 pub mod limits;
 pub mod plan;
 pub mod reference;
+pub mod teach;
 pub mod types;
 pub mod variables;
 pub mod writer;
@@ -264,7 +265,7 @@ impl Engine {
         let plan = match &*compiled {
             Compiled::Refused(error) => return refused(vec![error.clone()], operation_type),
             Compiled::Invalid => {
-                let errors = match document.validate(&self.validator).await {
+                let errors = match document.validate(&self.validator, self.limits.suggestions).await {
                     Err(errors) => errors.to_vec(),
                     Ok(()) => vec![documents::unplannable()],
                 };
@@ -272,7 +273,7 @@ impl Engine {
             }
             Compiled::Plan(plan) => plan,
         };
-        if let Err(errors) = document.validate(&self.validator).await {
+        if let Err(errors) = document.validate(&self.validator, self.limits.suggestions).await {
             return refused(errors.to_vec(), operation_type);
         }
         let Some(operation) = operation else { return refused(vec![documents::unplannable()], operation_type) };

@@ -78,6 +78,8 @@ pub enum FieldError {
     UnknownRecord { argument: String, type_name: &'static str, text: String },
     #[error("{argument}: {type_name} has no field {name:?}")]
     NotAField { argument: String, type_name: &'static str, name: String },
+    #[error("{argument}: no contract is valued in {text:?}; the currencies are {known}")]
+    UnknownCurrency { argument: String, text: String, known: String },
     #[error("{argument}: no nation or organisation has the code or name {text:?}")]
     UnknownParticipant { argument: String, text: String },
     /// Details are logged where it happens ([`FieldError::internal`]), never sent.

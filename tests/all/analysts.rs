@@ -88,3 +88,64 @@ async fn the_examples_select_the_id_that_normalized_caches_key_records_by() {
     }
     assert_eq!(checked, 5);
 }
+
+fn message(response: &Value) -> &str {
+    response["errors"][0]["message"].as_str().unwrap()
+}
+
+#[tokio::test]
+async fn an_enum_written_as_a_string_is_refused_with_its_values() {
+    let refused = shared().post(r#"{ projects(filter: { status: "ESTABLISHED" }) { totalCount } }"#, json!({})).await;
+    assert_eq!(common::error_code(&refused), "GRAPHQL_VALIDATION_FAILED");
+    assert_eq!(
+        message(&refused),
+        "Argument \"filter.status\" of \"projects\" takes a ProjectStatus, and a string is not an enum value: write ESTABLISHED without quotes. ProjectStatus is one of BEING_ESTABLISHED, ESTABLISHED, ESTABLISHED_AND_DELIVERING, COMPLETED."
+    );
+    // At the argument's value (the document keeps no positions inside an input object).
+    assert_eq!(refused["errors"][0]["locations"], json!([{ "line": 1, "column": 20 }]));
+    assert!(refused.get("data").is_none(), "refused before execution");
+    // The same value as a variable is JSON, where an enum is a string: accepted.
+    let by_variable = shared()
+        .data(r#"query ($s: [ProjectStatus!]) { projects(filter: { status: $s }) { totalCount } }"#, json!({ "s": ["ESTABLISHED"] }))
+        .await;
+    let literal = shared().data(r#"{ projects(filter: { status: [ESTABLISHED] }) { totalCount } }"#, json!({})).await;
+    assert_eq!(by_variable, literal);
+}
+
+#[tokio::test]
+async fn misspellings_get_the_nearest_name_and_enums_their_values() {
+    let field = shared().post(r#"{ project(code: "mus") { nmae } }"#, json!({})).await;
+    assert_eq!(message(&field), r#"Unknown field "nmae" on type "Project". Did you mean "name"?"#);
+    let value = shared().post(r#"{ projects(filter: { status: [ESTABLISHD] }) { totalCount } }"#, json!({})).await;
+    assert!(message(&value).ends_with(
+        "does not contain the value \"ESTABLISHD\". Did you mean ESTABLISHED? ProjectStatus is one of BEING_ESTABLISHED, ESTABLISHED, ESTABLISHED_AND_DELIVERING, COMPLETED."
+    ), "{}", message(&value));
+    let connection = shared().post(r#"{ projects { name } }"#, json!({})).await;
+    assert_eq!(
+        message(&connection),
+        "Unknown field \"name\" on type \"ProjectConnection\". ProjectConnection is a connection: its Project items are in `nodes { name }` or `edges { node { name } }`."
+    );
+}
+
+#[tokio::test]
+async fn a_syntax_error_is_one_line_that_names_the_likely_cause() {
+    let missing_paren = shared().post("{\n  project(code: \"mus\" { name }\n}", json!({})).await;
+    assert_eq!(common::error_code(&missing_paren), "GRAPHQL_PARSE_FAILED");
+    assert_eq!(
+        message(&missing_paren),
+        "Syntax error at line 2, column 23 (at \"{\"): expected a name; the \"(\" at line 2, column 10 is not closed: is a \")\" missing?"
+    );
+    assert_eq!(missing_paren["errors"][0]["locations"], json!([{ "line": 2, "column": 23 }]));
+    let missing_brace = shared().post(r#"{ project(code: "mus") { name }"#, json!({})).await;
+    assert!(message(&missing_brace).ends_with("is not closed: is a \"}\" missing?"), "{}", message(&missing_brace));
+    assert!(!message(&missing_brace).contains('\n'));
+}
+
+#[tokio::test]
+async fn an_unknown_currency_is_an_error_like_every_unknown_code() {
+    let refused = shared().post(r#"{ contracts(filter: { currency: "euro" }) { totalCount } }"#, json!({})).await;
+    assert_eq!(common::error_code(&refused), "BAD_USER_INPUT");
+    assert_eq!(message(&refused), r#"filter.currency: no contract is valued in "euro"; the currencies are EUR, USD"#);
+    let known = shared().data(r#"{ contracts(filter: { currency: "eur" }) { totalCount } }"#, json!({})).await;
+    assert_eq!(known["contracts"]["totalCount"], 2);
+}

@@ -517,6 +517,28 @@ async fn introspection_and_suggestions_can_be_switched_off() {
     assert_healthy(&server).await;
 }
 
+#[tokio::test]
+async fn suggestions_follow_introspection_unless_set_on_their_own() {
+    let closed = server_with(|a| a.disable_introspection = true);
+    let open = server_with(|a| {
+        a.disable_introspection = true;
+        a.enable_suggestions = true;
+    });
+    // Tools such as clairvoyance rebuild a schema from "Did you mean" answers.
+    for query in [
+        r#"{ projecs { totalCount } }"#,
+        r#"{ project(code: "mus") { nmae } }"#,
+        r#"{ projects(filter: { status: [ESTABLISHD] }) { totalCount } }"#,
+    ] {
+        let refused = post_query(&closed, query).await;
+        refused.expect(200, "GRAPHQL_VALIDATION_FAILED");
+        let message = refused.body["errors"][0]["message"].as_str().unwrap();
+        assert!(!message.contains("Did you mean"), "{message}");
+        let helped = post_query(&open, query).await;
+        assert!(helped.body["errors"][0]["message"].as_str().unwrap().contains("Did you mean"), "{:#}", helped.body);
+    }
+}
+
 /// Resident memory of a process, in KiB.
 fn resident_kib(pid: u32) -> u64 {
     let statm = std::fs::read_to_string(format!("/proc/{pid}/statm")).unwrap_or_default();

@@ -131,6 +131,14 @@ pub fn list(args: &Args, cx: &Ctx<'_>) -> Res<'static> {
     let currency = f.string("currency").map(str::to_ascii_uppercase);
     let value = |c: &model::ProcurementContract| c.value.as_ref().map(model::Money::scaled);
     let all = cx.every::<model::ProcurementContract>()?;
+    // An unknown currency is an error, as an unknown code is in every other filter.
+    if let Some(wanted) = &currency {
+        let known: std::collections::BTreeSet<&str> = all.iter().filter_map(|c| c.value.as_ref()).map(|v| v.currency.as_str()).collect();
+        if !known.contains(wanted.as_str()) {
+            let known = known.into_iter().collect::<Vec<_>>().join(", ");
+            return Err(FieldError::UnknownCurrency { argument: "filter.currency".into(), text: f.string("currency").unwrap_or_default().into(), known }.into());
+        }
+    }
     let mut contracts: Vec<&Arc<model::ProcurementContract>> = all
         .iter()
         .filter(|c| kind.is_none_or(|k| c.kind == k))
