@@ -17,9 +17,21 @@ pub struct PartialDate {
     pub until: Option<(u16, Option<u8>, Option<u8>)>,
 }
 
+/// Why a text is not a date, in words that point at the mistake.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0:?} is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD, or a range START/END of two such dates, END later")]
-pub struct PartialDateError(pub String);
+pub enum PartialDateError {
+    #[error("{0:?} is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD, or a range START/END of two such dates, END later")]
+    Form(String),
+    #[error("{text:?}: there is no month {month} (months are 01 to 12)")]
+    NoMonth { text: String, month: u16 },
+    #[error("{text:?}: {month} {year} has no day {day} (it has {days} days)")]
+    NoDay { text: String, year: u16, month: &'static str, day: u16, days: u8 },
+    #[error("{0:?}: the end of a range must come after its start")]
+    RangeOrder(String),
+}
+
+const MONTH_NAMES: [&str; 12] =
+    ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
 
 impl PartialDate {
     /// A single date.
@@ -97,10 +109,9 @@ impl FromStr for PartialDate {
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         let Some((start, end)) = text.split_once('/') else { return single(text) };
-        let bad = || PartialDateError(text.to_owned());
-        let (start, end) = (single(start).map_err(|_| bad())?, single(end).map_err(|_| bad())?);
+        let (start, end) = (single(start)?, single(end)?);
         if end.start() <= start.end() {
-            return Err(bad());
+            return Err(PartialDateError::RangeOrder(text.to_owned()));
         }
         Ok(PartialDate { until: Some((end.year, end.month, end.day)), ..start })
     }
@@ -109,7 +120,7 @@ impl FromStr for PartialDate {
 /// One date, no range.
 fn single(text: &str) -> Result<PartialDate, PartialDateError> {
     {
-        let bad = || PartialDateError(text.to_owned());
+        let bad = || PartialDateError::Form(text.to_owned());
         let number = |part: &str, len: usize| -> Result<u16, PartialDateError> {
             if part.len() == len && part.bytes().all(|b| b.is_ascii_digit()) {
                 part.parse().map_err(|_| bad())
@@ -119,21 +130,24 @@ fn single(text: &str) -> Result<PartialDate, PartialDateError> {
         };
         let mut parts = text.split('-');
         let year = number(parts.next().ok_or_else(bad)?, 4)?;
-        let month = parts.next().map(|p| number(p, 2)).transpose()?.map(|m| m as u8);
-        let day = parts.next().map(|p| number(p, 2)).transpose()?.map(|d| d as u8);
+        let month = parts.next().map(|p| number(p, 2)).transpose()?;
+        let day = parts.next().map(|p| number(p, 2)).transpose()?;
         if parts.next().is_some() || year == 0 {
             return Err(bad());
         }
         if let Some(m) = month {
             if !(1..=12).contains(&m) {
-                return Err(bad());
+                return Err(PartialDateError::NoMonth { text: text.to_owned(), month: m });
             }
             if let Some(d) = day {
-                if d == 0 || d > days_in_month(year, m) {
-                    return Err(bad());
+                let days = days_in_month(year, m as u8);
+                if d == 0 || d > u16::from(days) {
+                    let month = MONTH_NAMES[usize::from(m) - 1];
+                    return Err(PartialDateError::NoDay { text: text.to_owned(), year, month, day: d, days });
                 }
             }
         }
+        let (month, day) = (month.map(|m| m as u8), day.map(|d| d as u8));
         Ok(PartialDate::new(year, month, day))
     }
 }

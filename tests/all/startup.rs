@@ -22,13 +22,13 @@ fn break_fixtures(dir: &std::path::Path) {
 
     let mut nations = read_json(dir, "nations.json");
     let deu = nations.as_array_mut().unwrap().iter_mut().find(|n| n["code"] == "DEU").unwrap();
-    deu["sources"] = json!([{ "source": "nato-mcc", "quote": "Germany invented this sentence" }]);
+    deu["sources"] = json!([{ "source": "nato-mcc", "quote": "Germany invented this sentence", "fields": ["name"] }]);
     write_json(dir, "nations.json", &nations);
 }
 
 const EXPECTED_PROBLEMS: [&str; 6] = [
     r#"projects.json: project "mus": participants[2].participant: "XYZ" is not a known nation or organisation"#,
-    r#"projects.json: project "mus": launched: "2018-13" is not a date"#,
+    r#"projects.json: project "mus": launched: "2018-13": there is no month 13"#,
     r#"projects.json: project "nfte": status: unknown variant `ALMOST_DONE`"#,
     r#"projects.json: project "dst": missing field `name`"#,
     r#"projects.json: project "c-socc": code: is a duplicate"#,
@@ -39,6 +39,8 @@ fn assert_reports_every_problem(output: &str) {
     for expected in EXPECTED_PROBLEMS {
         assert!(output.contains(expected), "missing {expected:?} in:\n{output}");
     }
+    // The malformed date is the cause: its quote's naming it is not a second problem.
+    assert!(!output.contains(r#""launched" is not a field"#), "{output}");
 }
 
 #[test]
@@ -180,4 +182,43 @@ fn sigterm_as_soon_as_it_listens_shuts_down_cleanly() {
         let status = handle.join().unwrap();
         assert!(status.success(), "server {round}: exit {status:?}");
     }
+}
+
+/// `capgraph check` on `dir`: its exit success and what it printed on stderr.
+fn check(dir: &std::path::Path) -> (bool, String) {
+    let output = binary().args(["check", "--fixtures"]).arg(dir).output().unwrap();
+    (output.status.success(), String::from_utf8_lossy(&output.stderr).into_owned())
+}
+
+#[test]
+fn a_syntax_error_is_reported_once_not_echoed_by_every_reference_into_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_fixtures(dir.path());
+    let path = dir.path().join("organisations.json");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replacen("\"code\": \"NSPA\",", "\"code\": \"NSPA\"", 1)).unwrap();
+    let (ok, stderr) = check(dir.path());
+    assert!(!ok);
+    let problems: Vec<&str> = stderr.lines().filter(|l| l.starts_with("  ")).collect();
+    assert_eq!(problems.len(), 1, "{stderr}");
+    assert!(problems[0].contains("organisations.json: is not valid JSON"), "{stderr}");
+    assert!(!stderr.contains("not a known organisation"), "{stderr}");
+}
+
+#[test]
+fn a_bad_date_says_what_is_wrong_and_an_unknown_code_suggests_the_nearest() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_fixtures(dir.path());
+    let mut projects = read_json(dir.path(), "projects.json");
+    projects[0]["launched"] = json!("2024-13-01");
+    projects[1]["launched"] = json!("2023-02-30");
+    projects[2]["participants"][0]["participant"] = json!("FRAA");
+    projects[3]["participants"][0]["participant"] = json!("dnk");
+    write_json(dir.path(), "projects.json", &projects);
+    let (ok, stderr) = check(dir.path());
+    assert!(!ok);
+    assert!(stderr.contains(r#""2024-13-01": there is no month 13 (months are 01 to 12)"#), "{stderr}");
+    assert!(stderr.contains(r#""2023-02-30": February 2023 has no day 30 (it has 28 days)"#), "{stderr}");
+    assert!(stderr.contains(r#""FRAA" is not a known nation or organisation; did you mean "FRA"?"#), "{stderr}");
+    assert!(stderr.contains(r#""dnk" is not a known nation or organisation; did you mean "DNK"?"#), "{stderr}");
 }
