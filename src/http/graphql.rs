@@ -112,14 +112,15 @@ async fn handle(app: &AppState, route: &Route, parts: &Parts, body: Body, media:
                 let prepared = app.engine.prepare(&query, operation.operation_name.as_deref(), operation.variables).await;
                 Slot::Run { prepared, register: register.map(|hash| (hash, query)) }
             }
-            Resolved::Answered(answer) => Slot::Answered(answer),
+            // Logged and counted under the name the client sent, as the retry with the query will be.
+            Resolved::Answered(answer) => Slot::Answered { answer, operation_name: operation.operation_name },
         });
     }
     let names: Vec<Option<String>> = slots
         .iter()
         .map(|slot| match slot {
             Slot::Run { prepared, .. } => prepared.operation_name.clone(),
-            Slot::Answered(_) => None,
+            Slot::Answered { operation_name, .. } => operation_name.clone(),
         })
         .collect();
 
@@ -193,7 +194,7 @@ fn not_modified(tag: headers::ETag, caching: &Caching, operations: Vec<Option<St
 /// already answered.
 enum Slot {
     Run { prepared: Prepared, register: Option<(PersistedQuery, String)> },
-    Answered(Answer),
+    Answered { answer: Answer, operation_name: Option<String> },
 }
 
 /// Runs the prepared operations, registers the persisted queries that parsed and validated, and
@@ -204,7 +205,7 @@ async fn run(app: &AppState, route: &Route, parts: &Parts, slots: Vec<Slot>) -> 
     let mut registers = Vec::new();
     for slot in slots {
         match slot {
-            Slot::Answered(answer) => answers.push(Some(answer)),
+            Slot::Answered { answer, .. } => answers.push(Some(answer)),
             Slot::Run { prepared: one, register } => {
                 answers.push(None);
                 registers.push(register);

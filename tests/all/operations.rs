@@ -301,3 +301,19 @@ async fn requests_beyond_the_concurrency_limit_wait_their_turn_and_are_all_answe
         assert!(reply["data"]["nation"]["projects"]["totalCount"].as_u64().unwrap() > 0, "{reply}");
     }
 }
+
+#[tokio::test]
+async fn an_unknown_persisted_query_is_counted_under_the_operation_name_it_was_sent_with() {
+    let server = common::start(ServeArgs::default());
+    let before = scrape(&server).await;
+    let hash = "0000000000000000000000000000000000000000000000000000000000000000";
+    let only_hash = json!({
+        "operationName": "OpsProjectPage",
+        "extensions": { "persistedQuery": { "version": 1, "sha256Hash": hash } },
+    });
+    let (status, answer) = post(&server, &only_hash).await;
+    assert_eq!((status, common::error_code(&answer)), (200, "PERSISTED_QUERY_NOT_FOUND"));
+    let after = scrape(&server).await;
+    let delta = |name: &str, labels: &[(&str, &str)]| after.get(name, labels) - before.get(name, labels);
+    assert_eq!(delta(REQUESTS, &labels(&graphql("OpsProjectPage", "graphql_error"), &[])), 1.0, "not `anonymous`");
+}
