@@ -49,6 +49,16 @@ use crate::{
 
 pub use values::{citations, date, figures, inferred, FIGURES, INFERRED};
 
+/// The fields every record has, as an interface declares them.
+fn record_fields(code: &'static str, name: &'static str) -> Vec<(&'static str, Ty, &'static str)> {
+    vec![
+        ("id", Ty::parse("ID!"), "Global, opaque id; `node(id:)` fetches the record again."),
+        ("code", Ty::parse("String!"), code),
+        ("name", Ty::parse("String!"), name),
+        ("sources", Ty::parse("[Citation!]!"), "The documents and quotes that support it."),
+    ]
+}
+
 /// Every type definition of the schema.
 pub fn all() -> Vec<TypeDef> {
     let mut types = vec![
@@ -61,22 +71,18 @@ pub fn all() -> Vec<TypeDef> {
         TypeDef::Interface {
             name: "Record",
             description: "What every record has, whatever its type: a global id, a code, a display name and the quotes\nthat support it. Search hits are records, so `search(text:) { node { name } }` needs no\nfragments; a type's own fields are reached with `... on Project { … }`.",
-            fields: vec![
-                ("id", Ty::parse("ID!"), "Global, opaque id; `node(id:)` fetches the record again."),
-                ("code", Ty::parse("String!"), "Stable, human-readable key, unique within its type."),
-                ("name", Ty::parse("String!"), "Its display name: the name, or the title of a document or contract."),
-                ("sources", Ty::parse("[Citation!]!"), "The documents and quotes that support it."),
-            ],
+            fields: record_fields(
+                "Stable, human-readable key, unique within its type.",
+                "Its display name: the name, or the title of a document or contract.",
+            ),
         },
         TypeDef::Interface {
             name: "Participant",
             description: "A nation or an organisation taking part in a project, a contract or a partnership.",
-            fields: vec![
-                ("id", Ty::parse("ID!"), "Global, opaque id; `node(id:)` fetches the record again."),
-                ("code", Ty::parse("String!"), "Stable key: an ISO 3166-1 alpha-3 code for a nation (`TUR`), an organisation's code (`NSPA`)."),
-                ("name", Ty::parse("String!"), "Its name as the texts write it."),
-                ("sources", Ty::parse("[Citation!]!"), "The documents and quotes that support it."),
-            ],
+            fields: record_fields(
+                "Stable key: an ISO 3166-1 alpha-3 code for a nation (`TUR`), an organisation's code (`NSPA`).",
+                "Its name as the texts write it.",
+            ),
         },
         TypeDef::Union {
             name: "EventSubject",
