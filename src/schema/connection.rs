@@ -193,7 +193,10 @@ pub fn types(connection: ObjType, edge: ObjType, node: &'static str) -> Vec<Type
 fn connection_type(connection: ObjType, node: &'static str, edge: ObjType) -> TypeDef {
     let edges: &'static str = Box::leak(format!("[{}!]!", edge.name()).into_boxed_str());
     let nodes: &'static str = Box::leak(format!("[{node}!]!").into_boxed_str());
-    Object::<Page>::new(connection, "")
+    let description: &'static str = Box::leak(
+        format!("One page of a list of {node} records (a Relay connection): the items as `nodes` or as `edges` with\ntheir cursors, how to get the next page, and how many there are in all.").into_boxed_str(),
+    );
+    Object::<Page>::new(connection, description)
         .field("edges", edges, "A list of edges.", |p, _, _| {
             let edge = p.edge;
             Ok(Out::List((0..p.items.len()).map(|i| Out::Obj(p.part(edge, move |p: &Page| &p.items[i]))).collect()))

@@ -134,10 +134,10 @@ impl FieldDef {
 
     /// The four Relay paging arguments.
     pub fn paged(self) -> FieldDef {
-        self.arg(InputDef::new("after", "String", ""))
-            .arg(InputDef::new("before", "String", ""))
-            .arg(InputDef::new("first", "Int", ""))
-            .arg(InputDef::new("last", "Int", ""))
+        self.arg(InputDef::new("after", "String", "Only items after this cursor (an edge's `cursor`, or `pageInfo.endCursor`)."))
+            .arg(InputDef::new("before", "String", "Only items before this cursor (an edge's `cursor`, or `pageInfo.startCursor`)."))
+            .arg(InputDef::new("first", "Int", "At most this many items from the start (after `after`); a default page size applies."))
+            .arg(InputDef::new("last", "Int", "At most this many items from the end (before `before`); not with `first`."))
     }
 
     pub fn reads_store(mut self) -> FieldDef {

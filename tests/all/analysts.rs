@@ -149,3 +149,41 @@ async fn an_unknown_currency_is_an_error_like_every_unknown_code() {
     let known = shared().data(r#"{ contracts(filter: { currency: "eur" }) { totalCount } }"#, json!({})).await;
     assert_eq!(known["contracts"]["totalCount"], 2);
 }
+
+#[tokio::test]
+async fn every_type_field_argument_and_enum_value_is_described() {
+    let data = shared()
+        .data(
+            r#"{ __schema { types { name kind description
+                   fields { name description args { name description } }
+                   inputFields { name description }
+                   enumValues { name description } } } }"#,
+            json!({}),
+        )
+        .await;
+    let described = |v: &Value| v["description"].as_str().is_some_and(|d| !d.trim().is_empty());
+    let mut missing = Vec::new();
+    for ty in data["__schema"]["types"].as_array().unwrap() {
+        let name = ty["name"].as_str().unwrap();
+        if name.starts_with("__") || ["String", "Int", "Float", "Boolean", "ID"].contains(&name) {
+            continue;
+        }
+        if !described(ty) {
+            missing.push(name.to_owned());
+        }
+        for field in ty["fields"].as_array().into_iter().flatten() {
+            if !described(field) {
+                missing.push(format!("{name}.{}", field["name"]));
+            }
+            for arg in field["args"].as_array().into_iter().flatten().filter(|a| !described(a)) {
+                missing.push(format!("{name}.{}({})", field["name"], arg["name"]));
+            }
+        }
+        for item in ["inputFields", "enumValues"].iter().flat_map(|k| ty[*k].as_array().into_iter().flatten()) {
+            if !described(item) {
+                missing.push(format!("{name}.{}", item["name"]));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "undescribed: {missing:?}");
+}

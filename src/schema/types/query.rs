@@ -28,7 +28,7 @@ fn lookup(object: Object<()>, name: &'static str, kind: RecordKind, description:
         ty,
         description,
         move |_, args, cx| Ok(Out::opt(cx.find(kind, args.string("code").unwrap_or_default())?)),
-        |f| f.arg(InputDef::new("code", "String!", "")),
+        |f| f.arg(InputDef::new("code", "String!", "Its code, or its name (or title, or acronym), in any case.")),
     )
 }
 
@@ -48,7 +48,12 @@ fn list(
         move |_, args, cx| resolve(args, cx),
         move |mut f| {
             for (name, ty) in inputs {
-                f = f.arg(InputDef::new(name, ty, ""));
+                let description = if name == "orderBy" {
+                    "The order; ties are broken by code."
+                } else {
+                    "Which records to list (every record when absent)."
+                };
+                f = f.arg(InputDef::new(name, ty, description));
             }
             f.paged()
         },
@@ -56,13 +61,16 @@ fn list(
 }
 
 pub fn query() -> TypeDef {
-    let object = Object::<()>::new(ObjType::Query, "The entry points of the capability-cooperation graph.")
+    let object = Object::<()>::new(
+        ObjType::Query,
+        "capgraph: NATO's multinational capability cooperation as a graph — the High Visibility Projects,\nthe nations and organisations taking part, the strategies they serve, the contracts that deliver\nthem, and the events, people and places around them. Read-only: every value comes from five\npublic texts, each with its verbatim quote (`sources`, `sources(field:)`), and what the texts only\nimply is marked (`inferred`). Start from `projects`, `nations`, `search` or `timeline`.",
+    )
         .field_def(
             "node",
             "Node",
             "Any record by its global id; `null` for an unknown or malformed id.",
             |_, args, cx| Ok(Out::opt(node(cx, args.string("id").unwrap_or_default())?)),
-            |f| f.arg(InputDef::new("id", "ID!", "")),
+            |f| f.arg(InputDef::new("id", "ID!", "A global id, as any record's `id` gives it.")),
         )
         .field_def(
             "nodes",
@@ -73,7 +81,7 @@ pub fn query() -> TypeDef {
                 let found = found.into_iter().collect::<Result<Vec<_>, _>>()?;
                 Ok(Out::List(found.into_iter().map(Out::opt).collect()))
             },
-            |f| f.arg(InputDef::new("ids", "[ID!]!", "")),
+            |f| f.arg(InputDef::new("ids", "[ID!]!", "Global ids, as records' `id` give them; an unknown one answers `null` in its place.")),
         );
     let object = lookup(object, "project", RecordKind::Project, "A project by code (`c-socc`), name or acronym, in any case.");
     let object = lookup(

@@ -92,20 +92,20 @@ pub fn types() -> Vec<TypeDef> {
             })
             .finish(),
         Object::<Counted<model::ProjectStatus>>::new(ObjType::StatusCount, "How many projects have one status.")
-            .value("status", "ProjectStatus!", "", |c| Out::Enum(c.0.name()))
-            .value("count", "Int!", "", |c| Out::count(c.1))
+            .value("status", "ProjectStatus!", "The status.", |c| Out::Enum(c.0.name()))
+            .value("count", "Int!", "How many projects.", |c| Out::count(c.1))
             .finish(),
         Object::<Counted<model::ProjectKind>>::new(ObjType::KindCount, "How many projects are of one kind.")
-            .value("kind", "ProjectKind!", "", |c| Out::Enum(c.0.name()))
-            .value("count", "Int!", "", |c| Out::count(c.1))
+            .value("kind", "ProjectKind!", "The kind.", |c| Out::Enum(c.0.name()))
+            .value("count", "Int!", "How many projects.", |c| Out::count(c.1))
             .finish(),
         Object::<Counted<Obj>>::new(ObjType::AreaCount, "How many projects belong to one capability area.")
-            .value("area", "CapabilityArea!", "", |c| Out::Obj(c.0.clone()))
-            .value("count", "Int!", "", |c| Out::count(c.1))
+            .value("area", "CapabilityArea!", "The capability area.", |c| Out::Obj(c.0.clone()))
+            .value("count", "Int!", "How many projects.", |c| Out::count(c.1))
             .finish(),
         Object::<Counted<Obj>>::new(ObjType::NationCount, "A nation and the number of projects it takes part in.")
-            .value("nation", "Nation!", "", |c| Out::Obj(c.0.clone()))
-            .value("projectCount", "Int!", "", |c| Out::count(c.1))
+            .value("nation", "Nation!", "The nation.", |c| Out::Obj(c.0.clone()))
+            .value("projectCount", "Int!", "How many projects it takes part in.", |c| Out::count(c.1))
             .finish(),
         Object::<CurrencyTotal>::new(
             ObjType::CurrencyTotal,
