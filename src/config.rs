@@ -87,6 +87,10 @@ pub struct ServeArgs {
     /// connection is closed): slow or idle clients cannot hold connections.
     #[arg(long, env = "CAPGRAPH_HEADER_READ_TIMEOUT_MS", default_value_t = HttpLimits::default().header_read_timeout.as_millis() as u64)]
     pub header_read_timeout_ms: u64,
+    /// Most connections open at once: beyond it, new connections wait in the listen backlog until
+    /// one closes, so that idle or slow clients cannot take every socket.
+    #[arg(long, env = "CAPGRAPH_MAX_CONNECTIONS", default_value_t = HttpLimits::default().max_connections, value_parser = clap::value_parser!(usize))]
+    pub max_connections: usize,
     /// Most aliases (`a: field`) in one query document.
     #[arg(long, env = "CAPGRAPH_MAX_ALIASES", default_value_t = QueryLimits::default().aliases)]
     pub max_aliases: usize,
@@ -202,6 +206,7 @@ impl ServeArgs {
             batch: self.max_batch,
             timeout: Duration::from_millis(self.request_timeout_ms),
             header_read_timeout: Duration::from_millis(self.header_read_timeout_ms),
+            max_connections: self.max_connections.max(1),
             cors_origins: self.cors_origins.clone(),
             cache_control: self.cache_control.clone(),
             persisted_query_bytes: self.persisted_queries_mb * 1024 * 1024,

@@ -19,8 +19,15 @@ use super::{router, AppState};
 
 /// Serves the application on `listener` until `shutdown` completes, then finishes in-flight requests.
 pub async fn serve(listener: TcpListener, state: AppState, shutdown: impl Future<Output = ()> + Send + 'static) -> io::Result<()> {
-    let header_read_timeout = state.limits.header_read_timeout;
-    serve_router(listener, router(state), header_read_timeout, shutdown).await
+    let connections = Connections { header_read_timeout: state.limits.header_read_timeout, max: state.limits.max_connections };
+    serve_router(listener, router(state), connections, shutdown).await
+}
+
+/// How connections are held: how long one may take to send its headers, how many may be open.
+#[derive(Debug, Clone, Copy)]
+pub struct Connections {
+    pub header_read_timeout: Duration,
+    pub max: usize,
 }
 
 /// Serves any router the same way (the bench's bare route uses it, so that it is measured on the
@@ -28,14 +35,23 @@ pub async fn serve(listener: TcpListener, state: AppState, shutdown: impl Future
 pub async fn serve_router(
     listener: TcpListener,
     app: Router,
-    header_read_timeout: Duration,
+    connections: Connections,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> io::Result<()> {
     let mut builder = http1::Builder::new();
-    builder.timer(TokioTimer::new()).header_read_timeout(header_read_timeout);
+    builder.timer(TokioTimer::new()).header_read_timeout(connections.header_read_timeout);
     let graceful = GracefulShutdown::new();
+    let open = std::sync::Arc::new(tokio::sync::Semaphore::new(connections.max.max(1)));
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
+        // At the limit, accepting waits: new connections queue in the listen backlog until one closes.
+        let permit = tokio::select! {
+            permit = open.clone().acquire_owned() => match permit {
+                Ok(permit) => permit,
+                Err(_) => break,
+            },
+            () = &mut shutdown => break,
+        };
         let stream = tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok((stream, _)) => stream,
@@ -54,6 +70,7 @@ pub async fn serve_router(
         }));
         let connection = graceful.watch(builder.serve_connection(TokioIo::new(stream), service));
         tokio::spawn(async move {
+            let _open = permit;
             // A client that goes away or breaks the protocol ends its own connection only.
             if let Err(err) = connection.await {
                 tracing::debug!(error = %err, "connection ended with an error");

@@ -13,6 +13,8 @@ pub struct HttpLimits {
     pub timeout: Duration,
     /// How long a connection may take to send a request's headers ([`super::serve`]).
     pub header_read_timeout: Duration,
+    /// Most connections open at once; more wait in the listen backlog ([`super::serve`]).
+    pub max_connections: usize,
     /// Origins allowed by CORS (`*` for any); none by default.
     pub cors_origins: Vec<String>,
     /// `Cache-Control` of successful `GET /graphql` answers; empty sends none ([`super::caching`]).
@@ -32,6 +34,7 @@ impl Default for HttpLimits {
             batch: 10,
             timeout: Duration::from_secs(10),
             header_read_timeout: Duration::from_secs(10),
+            max_connections: 1024,
             cors_origins: Vec::new(),
             cache_control: Self::DEFAULT_CACHE_CONTROL.to_owned(),
             persisted_query_bytes: 16 * 1024 * 1024,

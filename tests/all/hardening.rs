@@ -627,3 +627,18 @@ async fn a_connection_that_sends_no_headers_in_time_is_closed() {
     let text = String::from_utf8_lossy(&buffer);
     assert!(text.is_empty() || text.starts_with("HTTP/1.1 408"), "{text}");
 }
+
+#[tokio::test]
+async fn connections_beyond_the_limit_wait_until_one_closes() {
+    let server = server_with(|a| a.max_connections = 2);
+    let addr = server.base.trim_start_matches("http://").to_owned();
+    // Two clients that connect and send nothing hold both connections.
+    let idle: Vec<std::net::TcpStream> = (0..2).map(|_| std::net::TcpStream::connect(&addr).unwrap()).collect();
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let impatient = reqwest::Client::builder().timeout(std::time::Duration::from_millis(500)).build().unwrap();
+    let waited = impatient.get(server.url("/healthz")).send().await;
+    assert!(waited.is_err_and(|e| e.is_timeout()), "a third connection is not served while two are open");
+    drop(idle);
+    let served = common::client().get(server.url("/healthz")).send().await.unwrap();
+    assert_eq!(served.status(), 200, "served once one closes");
+}

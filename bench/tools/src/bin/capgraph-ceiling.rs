@@ -41,7 +41,8 @@ async fn main() -> anyhow::Result<()> {
     let shutdown = capgraph::shutdown_signal();
     let listener = tokio::net::TcpListener::bind(args.listen).await.with_context(|| format!("cannot listen on {}", args.listen))?;
     println!("capgraph-ceiling listening on http://{}", listener.local_addr()?);
-    let header_read_timeout = capgraph::http::HttpLimits::default().header_read_timeout;
-    capgraph::http::serve::serve_router(listener, app, header_read_timeout, shutdown).await?;
+    let limits = capgraph::http::HttpLimits::default();
+    let connections = capgraph::http::serve::Connections { header_read_timeout: limits.header_read_timeout, max: limits.max_connections };
+    capgraph::http::serve::serve_router(listener, app, connections, shutdown).await?;
     Ok(())
 }
