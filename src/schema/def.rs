@@ -226,6 +226,15 @@ impl<S: std::any::Any + Send + Sync> Object<S> {
 }
 
 impl<S: crate::model::Record + std::any::Any + Send + Sync> Object<S> {
+    /// How every record type starts: the `Node` and `Record` interfaces, its global `id` and its
+    /// `code` (described by `code`).
+    pub fn record(self, code: &'static str) -> Self {
+        self.implements("Node")
+            .implements("Record")
+            .value("id", "ID!", "Global, opaque id.", |r| Out::string(super::ids::encode(S::TYPE_NAME, r.code())))
+            .value("code", "String!", code, |r| Out::str(r.code()))
+    }
+
     /// A paged connection over the records of `kind` that `index` links this record to, read
     /// as one page of the index (see [`super::connection::linked`]).
     pub fn linked(self, name: &'static str, description: &'static str, index: crate::store::Index, kind: crate::model::RecordKind) -> Self {

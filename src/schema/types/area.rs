@@ -7,7 +7,6 @@ use crate::{
         connection,
         def::{Object, Res, TypeDef},
         fetch::Ctx,
-        ids,
         obj::{ObjType, Out},
         types::record_page,
     },
@@ -22,10 +21,7 @@ pub fn types() -> Vec<TypeDef> {
 
 fn area() -> TypeDef {
     Object::<model::CapabilityArea>::new(ObjType::CapabilityArea, "A capability area (\"Air and missile defence\") grouping projects.")
-        .implements("Node")
-        .implements("Record")
-        .value("id", "ID!", "Global, opaque id.", |a| Out::string(ids::encode("CapabilityArea", &a.code)))
-        .value("code", "String!", "Stable key (`air-and-missile-defence`).", |a| Out::str(&a.code))
+        .record("Stable key (`air-and-missile-defence`).")
         .value("name", "String!", "Name as the source writes it.", |a| Out::str(&a.name))
         .value("description", "String!", "The source's introduction to the area.", |a| Out::str(&a.description))
         .linked("projects", "Projects in this area, in code order.", Index::ProjectsByArea, RecordKind::Project)

@@ -10,7 +10,6 @@ use crate::{
         connection::{self},
         def::{InputDef, Object, Res, TypeDef},
         fetch::Ctx,
-        ids,
         obj::{Obj, ObjType, Out},
         types::{
             date, enums, inferred, participant,
@@ -40,10 +39,7 @@ fn contract() -> TypeDef {
         ObjType::ProcurementContract,
         "A procurement contract, a set of framework contracts, or a funding contribution.",
     )
-    .implements("Node")
-        .implements("Record")
-    .value("id", "ID!", "Global, opaque id.", |c| Out::string(ids::encode("ProcurementContract", &c.code)))
-    .value("code", "String!", "Stable key.", |c| Out::str(&c.code))
+    .record("Stable key.")
     .value("kind", "ContractKind!", "Contract, framework contracts or funding.", |c| Out::Enum(c.kind.name()))
     .value("title", "String!", "Short title.", |c| Out::str(&c.title))
     .value("name", "String!", "Its display name: the title (every record has a `name`).", |c| Out::str(&c.title))

@@ -10,7 +10,6 @@ use crate::{
         connection,
         def::{InputDef, Object, Res, TypeDef},
         fetch::Ctx,
-        ids,
         obj::{ObjType, Out},
         types::{
             date, inferred,
@@ -28,10 +27,7 @@ pub fn types() -> Vec<TypeDef> {
 
 fn event() -> TypeDef {
     Object::<model::Event>::new(ObjType::Event, "A summit, meeting, forum, ceremony, exercise or industry event the texts name.")
-        .implements("Node")
-        .implements("Record")
-        .value("id", "ID!", "Global, opaque id.", |e| Out::string(ids::encode("Event", &e.code)))
-        .value("code", "String!", "Stable key (`wales-summit-2014`).", |e| Out::str(&e.code))
+        .record("Stable key (`wales-summit-2014`).")
         .value("name", "String!", "As the text names it (\"the 2014 Wales Summit\").", |e| Out::str(&e.name))
         .value("kind", "EventKind!", "Summit, meeting, forum, ceremony, exercise or industry event.", |e| Out::Enum(e.kind.name()))
         .field("date", "PartialDate", "When, as precise as the text; `null` where no text dates it.", |e, _, _| Ok(date(&e, |e| &e.date)))

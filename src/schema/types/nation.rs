@@ -9,7 +9,6 @@ use crate::{
         connection::{self},
         def::{InputDef, Object, Res, TypeDef},
         fetch::Ctx,
-        ids,
         obj::{Obj, ObjType, Out},
         types::{enums, figures, project::require, record_page, FIGURES},
     },
@@ -38,11 +37,8 @@ pub fn projects_of(args: &Args, cx: &Ctx<'_>, participant: &str) -> Res<'static>
 
 fn nation() -> TypeDef {
     Object::<model::Nation>::new(ObjType::Nation, "A NATO Ally or partner country.")
-        .implements("Node")
-        .implements("Record")
+        .record("ISO 3166-1 alpha-3 code (`DEU`).")
         .implements("Participant")
-        .value("id", "ID!", "Global, opaque id.", |n| Out::string(ids::encode("Nation", &n.code)))
-        .value("code", "String!", "ISO 3166-1 alpha-3 code (`DEU`).", |n| Out::str(&n.code))
         .value("alpha2", "String!", "ISO 3166-1 alpha-2 code (`DE`).", |n| Out::str(&n.alpha2))
         .value("name", "String!", "Name as the sources write it (`Türkiye`).", |n| Out::str(&n.name))
         .value("aliases", "[String!]!", "Other names that find this nation (`Turkey`).", |n| {

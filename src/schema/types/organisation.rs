@@ -8,7 +8,6 @@ use crate::{
         connection,
         def::{InputDef, Object, Res, TypeDef},
         fetch::Ctx,
-        ids,
         obj::{ObjType, Out},
         types::{date, figures, inferred, nation, participant, record_page, FIGURES, INFERRED},
     },
@@ -26,11 +25,8 @@ fn organisation() -> TypeDef {
         ObjType::Organisation,
         "A NATO agency or body, an international organisation, a company or a national framework.",
     )
-    .implements("Node")
-        .implements("Record")
+    .record("Stable key (`NSPA`, `AIRBUS-DS`).")
         .implements("Participant")
-    .value("id", "ID!", "Global, opaque id.", |o| Out::string(ids::encode("Organisation", &o.code)))
-    .value("code", "String!", "Stable key (`NSPA`, `AIRBUS-DS`).", |o| Out::str(&o.code))
     .value("name", "String!", "Full name.", |o| Out::str(&o.name))
     .value("acronym", "String", "Acronym, where it has one.", |o| Out::opt_str(o.acronym.as_deref()))
     .value("kind", "OrganisationKind!", "What kind of body it is.", |o| Out::Enum(o.kind.name()))

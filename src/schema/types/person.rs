@@ -10,7 +10,6 @@ use crate::{
         connection,
         def::{InputDef, Object, Res, TypeDef},
         fetch::Ctx,
-        ids,
         obj::{ObjType, Out},
         types::{
             date, inferred, participant,
@@ -28,10 +27,7 @@ pub fn types() -> Vec<TypeDef> {
 
 fn person() -> TypeDef {
     Object::<model::Person>::new(ObjType::Person, "A person the texts name, with the office they give and what the person said.")
-        .implements("Node")
-        .implements("Record")
-        .value("id", "ID!", "Global, opaque id.", |p| Out::string(ids::encode("Person", &p.code)))
-        .value("code", "String!", "Stable key (`mark-rutte`).", |p| Out::str(&p.code))
+        .record("Stable key (`mark-rutte`).")
         .value("name", "String!", "As the texts write it.", |p| Out::str(&p.name))
         .value("office", "String", "The office the text gives, in its words (\"NATO Deputy Secretary General\").", |p| {
             Out::opt_str(p.office.as_deref())

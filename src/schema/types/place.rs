@@ -10,7 +10,6 @@ use crate::{
         connection,
         def::{InputDef, Object, Res, TypeDef},
         fetch::Ctx,
-        ids,
         obj::{ObjType, Out},
         types::{
             project::{matches, require},
@@ -27,10 +26,7 @@ pub fn types() -> Vec<TypeDef> {
 
 fn place() -> TypeDef {
     Object::<model::Place>::new(ObjType::Place, "A place the texts name: where a project sits or what it concerns, where an event took place.")
-        .implements("Node")
-        .implements("Record")
-        .value("id", "ID!", "Global, opaque id.", |p| Out::string(ids::encode("Place", &p.code)))
-        .value("code", "String!", "Stable key (`zadar`).", |p| Out::str(&p.code))
+        .record("Stable key (`zadar`).")
         .value("name", "String!", "As the texts write it.", |p| Out::str(&p.name))
         .value("kind", "PlaceKind!", "A city or a region.", |p| Out::Enum(p.kind.name()))
         .field("nation", "Nation", "The nation it lies in, where a text says so.", |p, _, cx| match &p.nation {

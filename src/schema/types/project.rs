@@ -10,7 +10,6 @@ use crate::{
         connection::{self, Item},
         def::{Fail, InputDef, Object, Res, TypeDef},
         fetch::Ctx,
-        ids,
         obj::{Obj, ObjType, Out},
         types::{date, enums, figures, inferred, participant, FIGURES, INFERRED},
         FieldError,
@@ -30,10 +29,7 @@ fn project() -> TypeDef {
         ObjType::Project,
         "A multinational capability project: a High Visibility Project, a programme or an initiative.",
     )
-    .implements("Node")
-        .implements("Record")
-    .value("id", "ID!", "Global, opaque id.", |p| Out::string(ids::encode("Project", &p.code)))
-    .value("code", "String!", "Stable, human-readable key: a slug of the acronym or name (`c-socc`).", |p| Out::str(&p.code))
+    .record("Stable, human-readable key: a slug of the acronym or name (`c-socc`).")
     .value("name", "String!", "Full name as the source writes it.", |p| Out::str(&p.name))
     .value("acronym", "String", "Acronym, where the source gives one (`C-SOCC`).", |p| Out::opt_str(p.acronym.as_deref()))
     .value("kind", "ProjectKind!", "High Visibility Project, programme or initiative.", |p| Out::Enum(p.kind.name()))

@@ -6,7 +6,6 @@ use crate::{
         connection::{self, Item},
         def::{Object, TypeDef},
         fetch::all_of,
-        ids,
         obj::{ObjType, Out},
         types::date,
     },
@@ -21,10 +20,7 @@ pub fn types() -> Vec<TypeDef> {
 
 fn source() -> TypeDef {
     Object::<model::Source>::new(ObjType::Source, "A public document the data comes from.")
-        .implements("Node")
-        .implements("Record")
-        .value("id", "ID!", "Global, opaque id.", |s| Out::string(ids::encode("Source", &s.code)))
-        .value("code", "String!", "Stable key (`nato-mcc`).", |s| Out::str(&s.code))
+        .record("Stable key (`nato-mcc`).")
         .value("title", "String!", "The document's title.", |s| Out::str(&s.title))
         .value("name", "String!", "Its display name: the title (every record has a `name`).", |s| Out::str(&s.title))
         .value("publisher", "String!", "Who published it.", |s| Out::str(&s.publisher))

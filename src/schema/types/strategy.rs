@@ -7,7 +7,6 @@ use crate::{
         connection,
         def::{InputDef, Object, Res, TypeDef},
         fetch::Ctx,
-        ids,
         obj::{Obj, ObjType, Out},
         types::{date, figures, inferred, record_page, FIGURES, INFERRED},
     },
@@ -22,10 +21,7 @@ pub fn types() -> Vec<TypeDef> {
 
 fn strategy() -> TypeDef {
     Object::<model::Strategy>::new(ObjType::Strategy, "A NATO policy, strategy, action plan or roadmap.")
-        .implements("Node")
-        .implements("Record")
-        .value("id", "ID!", "Global, opaque id.", |s| Out::string(ids::encode("Strategy", &s.code)))
-        .value("code", "String!", "Stable key (`commercial-space-strategy`).", |s| Out::str(&s.code))
+        .record("Stable key (`commercial-space-strategy`).")
         .value("title", "String!", "Title as the sources write it.", |s| Out::str(&s.title))
         .value("name", "String!", "Its display name: the title (every record has a `name`).", |s| Out::str(&s.title))
         .value("kind", "StrategyKind!", "Policy, strategy, action plan or roadmap.", |s| Out::Enum(s.kind.name()))
@@ -70,10 +66,7 @@ fn related_strategy() -> TypeDef {
 
 fn objective() -> TypeDef {
     Object::<model::StrategyObjective>::new(ObjType::StrategyObjective, "One of a strategy's numbered objectives.")
-        .implements("Node")
-        .implements("Record")
-        .value("id", "ID!", "Global, opaque id.", |o| Out::string(ids::encode("StrategyObjective", &o.code)))
-        .value("code", "String!", "Stable key: strategy code and number (`commercial-space-strategy/1`).", |o| Out::str(&o.code))
+        .record("Stable key: strategy code and number (`commercial-space-strategy/1`).")
         .value("number", "Int!", "Its number within the strategy.", |o| Out::int(o.number))
         .value("title", "String!", "Its title.", |o| Out::str(&o.title))
         .value("name", "String!", "Its display name: the title (every record has a `name`).", |o| Out::str(&o.title))
