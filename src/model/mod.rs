@@ -417,6 +417,9 @@ pub struct Project {
     pub name: String,
     #[serde(default)]
     pub acronym: Option<String>,
+    /// Other names the texts give what the project is named after ("also known as").
+    #[serde(default)]
+    pub aliases: Vec<String>,
     pub kind: ProjectKind,
     #[serde(default)]
     pub area: Option<String>,

@@ -163,7 +163,7 @@ impl<'r> Ctx<'r> {
         Err(Fail::Pending)
     }
 
-    fn any_record(&self, kind: RecordKind, code: &str) -> Result<Option<AnyRecord>, Fail> {
+    pub fn any_record(&self, kind: RecordKind, code: &str) -> Result<Option<AnyRecord>, Fail> {
         match self.fetched.records[kind as usize].get(code) {
             Some(found) => Ok(found.clone()),
             None => self.miss(|m| ask(&mut m.records[kind as usize], code)),

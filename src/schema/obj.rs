@@ -53,6 +53,8 @@ macro_rules! record_obj_types {
             PageInfo,
             Collaborator,
             SearchHit,
+            TextMatch,
+            TextHighlight,
             Stats,
             StatusCount,
             KindCount,

@@ -63,7 +63,7 @@ impl LookupNames for model::Organisation {
 
 impl LookupNames for model::Project {
     fn lookup_names(&self) -> Vec<&str> {
-        std::iter::once(self.name.as_str()).chain(self.acronym.as_deref()).collect()
+        std::iter::once(self.name.as_str()).chain(self.acronym.as_deref()).chain(self.aliases.iter().map(String::as_str)).collect()
     }
 }
 

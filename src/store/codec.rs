@@ -8,7 +8,7 @@ use serde::{de::DeserializeOwned, Serialize};
 use super::{search::Field, StoreError};
 
 /// Changes whenever the encoding or the shape of a stored record or key changes.
-pub const FORMAT_VERSION: &str = "capgraph-store/14 bincode-2-standard";
+pub const FORMAT_VERSION: &str = "capgraph-store/15 bincode-2-standard";
 
 fn config() -> bincode::config::Configuration {
     bincode::config::standard()

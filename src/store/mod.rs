@@ -9,6 +9,7 @@ mod kept;
 pub mod keys;
 mod lifecycle;
 pub mod search;
+pub mod text_match;
 mod window;
 
 use std::{

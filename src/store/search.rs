@@ -18,30 +18,51 @@ use crate::model::{
 pub const TERMS: &str = "search/terms";
 pub const VOCAB: &str = "search/vocab";
 
-/// A field a record is searchable by, and how much a match there counts.
+/// A field a record is searchable by, named as the API names it, and how much a match there
+/// counts. The order is the stored index of each field: append, never reorder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Field {
     Code,
+    Alpha2,
     Acronym,
     Name,
-    Alias,
+    Aliases,
     Title,
-    Purpose,
-    Description,
+    Item,
+    Office,
+    Publisher,
+    Summary,
+    Aim,
     Statement,
+    Description,
+    Place,
+    Purpose,
+    StatusNote,
+    LinesOfEffort,
+    Statements,
     Note,
 }
 
 impl Field {
-    const ALL: [Field; 9] = [
+    const ALL: [Field; 19] = [
         Field::Code,
+        Field::Alpha2,
         Field::Acronym,
         Field::Name,
-        Field::Alias,
+        Field::Aliases,
         Field::Title,
-        Field::Purpose,
-        Field::Description,
+        Field::Item,
+        Field::Office,
+        Field::Publisher,
+        Field::Summary,
+        Field::Aim,
         Field::Statement,
+        Field::Description,
+        Field::Place,
+        Field::Purpose,
+        Field::StatusNote,
+        Field::LinesOfEffort,
+        Field::Statements,
         Field::Note,
     ];
 
@@ -53,51 +74,73 @@ impl Field {
         Field::ALL.get(index as usize).copied()
     }
 
+    /// The API field the text is read from, on the hit's own type.
     pub fn name(self) -> &'static str {
         match self {
             Field::Code => "code",
+            Field::Alpha2 => "alpha2",
             Field::Acronym => "acronym",
             Field::Name => "name",
-            Field::Alias => "aliases",
+            Field::Aliases => "aliases",
             Field::Title => "title",
-            Field::Purpose => "purpose",
-            Field::Description => "description",
+            Field::Item => "item",
+            Field::Office => "office",
+            Field::Publisher => "publisher",
+            Field::Summary => "summary",
+            Field::Aim => "aim",
             Field::Statement => "statement",
-            Field::Note => "statusNote",
+            Field::Description => "description",
+            Field::Place => "place",
+            Field::Purpose => "purpose",
+            Field::StatusNote => "statusNote",
+            Field::LinesOfEffort => "linesOfEffort",
+            Field::Statements => "statements",
+            Field::Note => "note",
         }
     }
 
-    /// Acronym and name matches rank above matches in running text.
+    /// What names a record (code, acronym, name, other names) outweighs what it is about (an
+    /// item bought, an office held), which outweighs running text.
     fn weight(self) -> f64 {
         match self {
-            Field::Code | Field::Acronym => 10.0,
+            Field::Code | Field::Alpha2 | Field::Acronym => 10.0,
             Field::Name | Field::Title => 8.0,
-            Field::Alias => 6.0,
-            Field::Statement | Field::Description => 2.0,
-            Field::Purpose | Field::Note => 1.0,
+            Field::Aliases => 6.0,
+            Field::Item | Field::Office => 4.0,
+            Field::Publisher => 3.0,
+            Field::Summary | Field::Aim | Field::Statement | Field::Description | Field::Place => 2.0,
+            Field::Purpose | Field::StatusNote | Field::LinesOfEffort | Field::Statements | Field::Note => 1.0,
         }
     }
 }
 
-/// What a record offers to search.
+/// What a record offers to search: each field's text, under the API name of that field (a list
+/// field such as `aliases` gives one entry per item).
 pub trait Searchable: Record {
     fn search_fields(&self) -> Vec<(Field, &str)>;
+}
+
+/// The fields every record may have besides its own: its note.
+fn with_note<'a>(mut fields: Vec<(Field, &'a str)>, note: &'a Option<String>) -> Vec<(Field, &'a str)> {
+    fields.extend(note.as_deref().map(|n| (Field::Note, n)));
+    fields
 }
 
 impl Searchable for model::Project {
     fn search_fields(&self) -> Vec<(Field, &str)> {
         let mut fields = vec![(Field::Code, self.code.as_str()), (Field::Name, &self.name), (Field::Purpose, &self.purpose)];
         fields.extend(self.acronym.as_deref().map(|a| (Field::Acronym, a)));
-        fields.extend(self.status_note.as_deref().map(|n| (Field::Note, n)));
-        fields
+        fields.extend(self.aliases.iter().map(|a| (Field::Aliases, a.as_str())));
+        fields.extend(self.status_note.as_deref().map(|n| (Field::StatusNote, n)));
+        with_note(fields, &self.note)
     }
 }
 
 impl Searchable for model::Nation {
     fn search_fields(&self) -> Vec<(Field, &str)> {
-        let mut fields = vec![(Field::Code, self.code.as_str()), (Field::Code, &self.alpha2), (Field::Name, &self.name)];
-        fields.extend(self.aliases.iter().map(|a| (Field::Alias, a.as_str())));
-        fields
+        let mut fields = vec![(Field::Code, self.code.as_str()), (Field::Alpha2, &self.alpha2), (Field::Name, &self.name)];
+        fields.extend(self.aliases.iter().map(|a| (Field::Aliases, a.as_str())));
+        with_note(fields, &self.note)
     }
 }
 
@@ -105,21 +148,21 @@ impl Searchable for model::Organisation {
     fn search_fields(&self) -> Vec<(Field, &str)> {
         let mut fields = vec![(Field::Code, self.code.as_str()), (Field::Name, &self.name)];
         fields.extend(self.acronym.as_deref().map(|a| (Field::Acronym, a)));
-        fields
+        with_note(fields, &self.note)
     }
 }
 
 impl Searchable for model::CapabilityArea {
     fn search_fields(&self) -> Vec<(Field, &str)> {
-        vec![(Field::Code, &self.code), (Field::Name, &self.name), (Field::Description, &self.description)]
+        with_note(vec![(Field::Code, &self.code), (Field::Name, &self.name), (Field::Description, &self.description)], &self.note)
     }
 }
 
 impl Searchable for model::Strategy {
     fn search_fields(&self) -> Vec<(Field, &str)> {
-        let mut fields = vec![(Field::Code, self.code.as_str()), (Field::Title, &self.title), (Field::Description, &self.summary)];
-        fields.extend(self.aim.as_deref().map(|a| (Field::Description, a)));
-        fields
+        let mut fields = vec![(Field::Code, self.code.as_str()), (Field::Title, &self.title), (Field::Summary, &self.summary)];
+        fields.extend(self.aim.as_deref().map(|a| (Field::Aim, a)));
+        with_note(fields, &self.note)
     }
 }
 
@@ -127,47 +170,46 @@ impl Searchable for model::StrategyObjective {
     fn search_fields(&self) -> Vec<(Field, &str)> {
         let mut fields = vec![(Field::Title, self.title.as_str()), (Field::Statement, &self.statement)];
         for line in &self.lines_of_effort {
-            fields.extend([(Field::Statement, line.title.as_str()), (Field::Statement, &line.text)]);
+            fields.extend([(Field::LinesOfEffort, line.title.as_str()), (Field::LinesOfEffort, &line.text)]);
         }
-        fields
+        with_note(fields, &self.note)
     }
 }
 
 impl Searchable for model::ProcurementContract {
     fn search_fields(&self) -> Vec<(Field, &str)> {
         let mut fields = vec![(Field::Code, self.code.as_str()), (Field::Title, &self.title), (Field::Description, &self.description)];
-        fields.extend(self.item.as_deref().map(|i| (Field::Name, i)));
-        fields
+        fields.extend(self.item.as_deref().map(|i| (Field::Item, i)));
+        with_note(fields, &self.note)
     }
 }
 
 impl Searchable for model::Source {
     fn search_fields(&self) -> Vec<(Field, &str)> {
-        vec![(Field::Code, &self.code), (Field::Title, &self.title), (Field::Name, &self.publisher)]
+        with_note(vec![(Field::Code, &self.code), (Field::Title, &self.title), (Field::Publisher, &self.publisher)], &self.note)
     }
 }
 
 impl Searchable for model::Event {
     fn search_fields(&self) -> Vec<(Field, &str)> {
         let mut fields = vec![(Field::Code, self.code.as_str()), (Field::Name, &self.name)];
-        fields.extend(self.place.as_deref().map(|p| (Field::Description, p)));
-        fields.extend(self.note.as_deref().map(|n| (Field::Note, n)));
-        fields
+        fields.extend(self.place.as_deref().map(|p| (Field::Place, p)));
+        with_note(fields, &self.note)
     }
 }
 
 impl Searchable for model::Place {
     fn search_fields(&self) -> Vec<(Field, &str)> {
-        vec![(Field::Code, self.code.as_str()), (Field::Name, &self.name)]
+        with_note(vec![(Field::Code, self.code.as_str()), (Field::Name, &self.name)], &self.note)
     }
 }
 
 impl Searchable for model::Person {
     fn search_fields(&self) -> Vec<(Field, &str)> {
         let mut fields = vec![(Field::Code, self.code.as_str()), (Field::Name, &self.name)];
-        fields.extend(self.office.as_deref().map(|o| (Field::Title, o)));
-        fields.extend(self.statements.iter().map(|s| (Field::Statement, s.text.as_str())));
-        fields
+        fields.extend(self.office.as_deref().map(|o| (Field::Office, o)));
+        fields.extend(self.statements.iter().map(|s| (Field::Statements, s.text.as_str())));
+        with_note(fields, &self.note)
     }
 }
 
@@ -251,6 +293,34 @@ pub struct Hit {
     pub field: Field,
 }
 
+/// How close a word is to a query word: the word itself, its plural, a word it begins, a
+/// misspelling. Search and the text matches of its hits apply the same rule.
+pub const EXACT: f64 = 1.0;
+pub const PLURAL: f64 = 0.95;
+pub const PREFIX: f64 = 0.7;
+pub const MISSPELT: f64 = 0.5;
+
+/// Is `word` the plural of `query` by an ending that only adds letters ("drones", "taxes")? Such
+/// words sit among the query's prefixes in the vocabulary, where search finds them.
+fn plural_of(query: &str, word: &str) -> bool {
+    word.strip_prefix(query).is_some_and(|rest| rest == "s" || rest == "es")
+}
+
+/// The closeness of one folded word of a text to one query word, by the rule search ranks by.
+pub fn closeness(query: &str, word: &str) -> Option<f64> {
+    let chars = query.chars().count();
+    if word == query {
+        Some(EXACT)
+    } else if chars >= 3 && plural_of(query, word) {
+        Some(PLURAL)
+    } else if chars >= 3 && word.starts_with(query) {
+        Some(PREFIX)
+    } else {
+        let (word_chars, allowed) = (word.chars().count(), allowed_edits(chars));
+        (allowed > 0 && chars.abs_diff(word_chars) <= allowed && edit_distance_within(query, word, allowed) <= allowed).then_some(MISSPELT)
+    }
+}
+
 /// How many edits a misspelling of a word of `chars` characters may make.
 fn allowed_edits(chars: usize) -> usize {
     match chars {
@@ -302,7 +372,7 @@ fn misspelt((query, query_chars, query_letters): (&str, usize, u64), word: &Word
     if (word.letters & !query_letters).count_ones() as usize > allowed {
         return None;
     }
-    (edit_distance_within(query, &word.text, allowed) <= allowed).then_some(0.5)
+    (edit_distance_within(query, &word.text, allowed) <= allowed).then_some(MISSPELT)
 }
 
 impl Store {
@@ -366,8 +436,8 @@ impl Store {
             for word in prefixed {
                 near += 1;
                 match (word.text == *q, chars >= 3) {
-                    (true, _) => read(word, 1.0)?,
-                    (false, true) => read(word, 0.7)?,
+                    (true, _) => read(word, EXACT)?,
+                    (false, true) => read(word, if plural_of(q, &word.text) { PLURAL } else { PREFIX })?,
                     (false, false) => {}
                 }
             }
@@ -480,3 +550,15 @@ impl Store {
         })
     }
 }
+
+macro_rules! record_search_fields {
+    ($($kind:ident($ty:ty, $name:literal, $tree:literal, $field:ident, $file:literal, $noun:literal, $plural:literal)),+ $(,)?) => {
+        /// The searchable fields of a record of any kind (empty if `record` is not of `kind`).
+        pub fn record_search_fields(kind: model::RecordKind, record: &super::AnyRecord) -> Vec<(Field, &str)> {
+            match kind {
+                $(model::RecordKind::$kind => record.downcast_ref::<$ty>().map(Searchable::search_fields).unwrap_or_default(),)+
+            }
+        }
+    };
+}
+crate::for_each_record!(record_search_fields);

@@ -187,3 +187,78 @@ async fn every_type_field_argument_and_enum_value_is_described() {
     }
     assert!(missing.is_empty(), "undescribed: {missing:?}");
 }
+
+/// The fields of a type, by introspection.
+async fn fields_of(type_name: &str) -> Vec<String> {
+    let data = shared().data("query($t: String!) { __type(name: $t) { fields { name } } }", json!({ "t": type_name })).await;
+    data["__type"]["fields"].as_array().unwrap().iter().map(|f| f["name"].as_str().unwrap().to_owned()).collect()
+}
+
+const HIT: &str = "score matchedField node { __typename id code }
+    snippet { field fragment marked highlights { text start end } } textMatches { field fragment }";
+
+#[tokio::test]
+async fn search_hits_name_a_field_of_their_own_type_and_show_the_words_found_there() {
+    for text in ["tanker", "drone", "zadar", "NSPA", "airbus", "space companies", "Lithuana", "disagreement"] {
+        let data = shared().data(&format!("query($t: String!) {{ search(text: $t, first: 20) {{ {HIT} }} }}"), json!({ "t": text })).await;
+        let hits = data["search"].as_array().unwrap();
+        assert!(!hits.is_empty(), "{text}");
+        for hit in hits {
+            let (type_name, field) = (hit["node"]["__typename"].as_str().unwrap(), hit["matchedField"].as_str().unwrap());
+            assert!(fields_of(type_name).await.iter().any(|f| f == field), "{text}: {type_name} has no field {field}");
+            let snippet = &hit["snippet"];
+            assert_eq!(snippet["field"], field, "{text}: {hit}");
+            assert_eq!(hit["textMatches"][0]["field"], field, "{text}: the matched field's text match leads");
+            let fragment: Vec<char> = snippet["fragment"].as_str().unwrap().chars().collect();
+            let highlights = snippet["highlights"].as_array().unwrap();
+            assert!(!highlights.is_empty(), "{text}: {hit}");
+            for h in highlights {
+                let (start, end) = (h["start"].as_u64().unwrap() as usize, h["end"].as_u64().unwrap() as usize);
+                assert_eq!(fragment[start..end].iter().collect::<String>(), h["text"].as_str().unwrap(), "{text}: {hit}");
+                assert!(snippet["marked"].as_str().unwrap().contains(&format!("**{}**", h["text"].as_str().unwrap())));
+            }
+            // The fragment is the field's own text (cut with "…" when long).
+            let id = hit["node"]["id"].as_str().unwrap();
+            let selection = match field {
+                "statements" => "{ text }",
+                "linesOfEffort" => "{ title text }",
+                _ => "",
+            };
+            let value = shared()
+                .data(
+                    &format!("query($id: ID!) {{ node(id: $id) {{ ... on {type_name} {{ v: {field} {selection} }} }} }}"),
+                    json!({ "id": id }),
+                )
+                .await;
+            let value = value["node"]["v"].to_string();
+            let inner = snippet["fragment"].as_str().unwrap().trim_matches('…');
+            let escaped = serde_json::to_string(inner).unwrap();
+            assert!(value.contains(escaped.trim_matches('"')), "{text}: {type_name}.{field} = {value} holds {inner:?}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn what_is_named_by_the_words_ranks_above_what_only_mentions_them() {
+    let codes = |data: &Value| -> Vec<String> {
+        data["search"].as_array().unwrap().iter().map(|h| h["node"]["code"].as_str().unwrap().to_owned()).collect()
+    };
+    // RPAS are "also known as uncrewed aerial vehicles (UAVs) or drones"; NFTE only trains drone pilots.
+    let drone = shared().data(&format!(r#"{{ search(text: "drone") {{ {HIT} }} }}"#), json!({})).await;
+    assert_eq!(codes(&drone)[0], "rpas");
+    assert_eq!(drone["search"][0]["matchedField"], "aliases");
+    assert!(codes(&drone).contains(&"nfte".to_owned()));
+    // Two projects are named for tankers; the contract only buys tanker aircraft (its `item`).
+    let tanker = shared().data(&format!(r#"{{ search(text: "tanker") {{ {HIT} }} }}"#), json!({})).await;
+    let order = codes(&tanker);
+    let contract = order.iter().position(|c| c == "nspa-airbus-a330-mrtt-2025").expect("the contract is found");
+    for project in ["mmf", "mrtt-c"] {
+        assert!(order.iter().position(|c| c == project).unwrap() < contract, "{order:?}");
+    }
+    assert_eq!(tanker["search"][contract]["matchedField"], "item");
+    // Zadar, named in MSAP's purpose: the snippet shows the sentence with the word marked.
+    let zadar = shared().data(&format!(r#"{{ search(text: "zadar") {{ {HIT} }} }}"#), json!({})).await;
+    let msap = zadar["search"].as_array().unwrap().iter().find(|h| h["node"]["code"] == "msap").expect("MSAP is found");
+    assert_eq!(msap["matchedField"], "purpose");
+    assert!(msap["snippet"]["marked"].as_str().unwrap().contains("**Zadar**"), "{msap}");
+}

@@ -32,6 +32,9 @@ fn project() -> TypeDef {
     .record("Stable, human-readable key: a slug of the acronym or name (`c-socc`).")
     .value("name", "String!", "Full name as the source writes it.", |p| Out::str(&p.name))
     .value("acronym", "String", "Acronym, where the source gives one (`C-SOCC`).", |p| Out::opt_str(p.acronym.as_deref()))
+    .value("aliases", "[String!]!", "Other names a text gives what the project is named after (RPAS: \"also known as uncrewed\naerial vehicles (UAVs) or drones\"); `project(code:)` and `search` find it by them.", |p| {
+        Out::strs(p.aliases.iter().map(String::as_str))
+    })
     .value("kind", "ProjectKind!", "High Visibility Project, programme or initiative.", |p| Out::Enum(p.kind.name()))
     .field("area", "CapabilityArea", "The capability area it belongs to.", |p, _, cx| match &p.area {
         Some(area) => Ok(Out::opt(cx.record_obj(RecordKind::CapabilityArea, area)?)),

@@ -4,29 +4,85 @@
 use std::sync::Arc;
 
 use crate::{
-    model::RecordKind,
+    model::{text::words, RecordKind},
     schema::{
-        def::{InputDef, Object, TypeDef},
+        def::{Fail, InputDef, Object, TypeDef},
+        fetch::record_obj,
         obj::{Obj, ObjType, Out},
         FieldError,
     },
+    store::{
+        search::{record_search_fields, Field},
+        text_match::{text_matches, Highlight, TextMatch},
+        AnyRecord,
+    },
 };
 
-/// One search result with its relevance.
+/// One search result with its relevance, and what it needs to show its match.
 pub struct Hit {
     score: f64,
-    field: &'static str,
-    node: Obj,
+    field: Field,
+    kind: RecordKind,
+    record: AnyRecord,
+    /// The folded query words, shared by every hit of the search.
+    query: Arc<[String]>,
+}
+
+impl Hit {
+    fn text_matches(&self) -> Vec<TextMatch> {
+        text_matches(&record_search_fields(self.kind, &self.record), &self.query, self.field)
+    }
+}
+
+fn text_match_obj(m: TextMatch) -> Out<'static> {
+    Out::Obj(Obj::new(ObjType::TextMatch, Arc::new(m)))
 }
 
 pub fn types() -> Vec<TypeDef> {
-    vec![Object::<Hit>::new(ObjType::SearchHit, "One search result with its relevance.")
-        .value("score", "Float!", "Relevance: higher is better. Matches in codes, acronyms and names outweigh matches in text.", |h| {
-            Out::Float(h.score)
-        })
-        .value("matchedField", "String!", "The field whose match counted most (`acronym`, `name`, `purpose`…).", |h| Out::str(h.field))
-        .value("node", "Record!", "The record found.", |h| Out::Obj(h.node.clone()))
-        .finish()]
+    vec![
+        Object::<Hit>::new(ObjType::SearchHit, "One search result with its relevance and where it matched.")
+            .value("score", "Float!", "Relevance: higher is better. Matches in codes, acronyms and names outweigh matches in text.", |h| {
+                Out::Float((h.score * 1000.0).round() / 1000.0)
+            })
+            .value(
+                "matchedField",
+                "String!",
+                "The field of the hit's own type whose match counted most (`acronym`, `name`, `purpose`,\n`item`…): `node { ... on ProcurementContract { item } }` reads it.",
+                |h| Out::str(h.field.name()),
+            )
+            .value("node", "Record!", "The record found.", |h| Out::Obj(record_obj(h.kind, h.record.clone())))
+            .value(
+                "snippet",
+                "TextMatch",
+                "The text of `matchedField` around the words found, with each found word placed. `null` only\nif that text no longer shows the words (a match on a word's spelling the text does not hold).",
+                |h| h.text_matches().into_iter().next().map_or(Out::Null, text_match_obj),
+            )
+            .value(
+                "textMatches",
+                "[TextMatch!]!",
+                "Every field of the hit where a word of the search occurs, `matchedField` first, one match\nper field.",
+                |h| Out::List(h.text_matches().into_iter().map(text_match_obj).collect()),
+            )
+            .finish(),
+        Object::<TextMatch>::new(ObjType::TextMatch, "Where a search's words occur in one field of a hit, as GitHub's `textMatches`.")
+            .value("field", "String!", "The API field the text is read from, on the hit's own type.", |m| Out::str(m.field))
+            .value(
+                "fragment",
+                "String!",
+                "The field's text: whole when short, otherwise cut on word boundaries around the first word\nfound, with `…` where it is cut.",
+                |m| Out::str(&m.fragment),
+            )
+            .value("marked", "String!", "`fragment` with every word found in `**`, to read as it is or as Markdown.", |m| Out::string(m.marked()))
+            .value("highlights", "[TextHighlight!]!", "The words found, in order.", |m| {
+                Out::List(m.highlights.iter().map(|h| Out::Obj(Obj::new(ObjType::TextHighlight, Arc::new(h.clone())))).collect())
+            })
+            .finish(),
+        Object::<Highlight>::new(ObjType::TextHighlight, "A word found in a fragment.")
+            .value("text", "String!", "The word as the text writes it (`drones` for the search `drone`).", |h| Out::str(&h.text))
+            .value("start", "Int!", "Where it starts in `fragment`, in characters (Unicode code points) from 0.", |h| Out::count(h.start))
+            .value("end", "Int!", "Where it ends in `fragment` (exclusive), in characters.", |h| Out::count(h.end))
+            .finish(),
+    ]
 }
 
 /// The root's `search` and `stats`.
@@ -44,13 +100,20 @@ pub fn fields(object: Object<()>) -> Object<()> {
                 }
                 let text = args.string("text").unwrap_or_default();
                 let hits = cx.search(text, first as usize)?;
-                let found: Vec<_> = hits
+                // Every hit's record is asked for before the first miss is answered, so they are read in one batch.
+                let found: Vec<Result<_, Fail>> = hits
                     .iter()
-                    .map(|hit| RecordKind::from_type_name(&hit.type_name).map(|kind| cx.record_obj(kind, &hit.code)).transpose())
+                    .map(|hit| {
+                        let Some(kind) = RecordKind::from_type_name(&hit.type_name) else { return Ok(None) };
+                        Ok(cx.any_record(kind, &hit.code)?.map(|record| (kind, record)))
+                    })
                     .collect();
                 let found = found.into_iter().collect::<Result<Vec<_>, _>>()?;
-                let hits = hits.iter().zip(found).filter_map(|(hit, node)| {
-                    Some(Obj::new(ObjType::SearchHit, Arc::new(Hit { score: hit.score, field: hit.field.name(), node: node.flatten()? })))
+                let query: Arc<[String]> = words(text).collect();
+                let hits = hits.iter().zip(found).filter_map(|(hit, found)| {
+                    let (kind, record) = found?;
+                    let hit = Hit { score: hit.score, field: hit.field, kind, record, query: query.clone() };
+                    Some(Obj::new(ObjType::SearchHit, Arc::new(hit)))
                 });
                 Ok(Out::objs(hits))
             },

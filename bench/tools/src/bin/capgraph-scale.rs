@@ -381,6 +381,7 @@ fn generate(real: &Dataset, scale: usize, seed: u64) -> Dataset {
             purpose: t.purpose.clone(),
             status: *rng.pick(&statuses),
             status_note: None,
+            aliases: Vec::new(),
             launched,
             milestones,
             participants,
