@@ -1,8 +1,9 @@
 //! Plain domain records: what a fixture file holds and what the store keeps.
 //!
 //! The same structs are read from JSON and encoded with bincode. That is safe because they use
-//! only attributes that bincode honours (`rename_all`, `default`, `deny_unknown_fields`); nothing
-//! here uses `flatten`, `skip*`, `tag` or `untagged`, which would lose data in a binary encoding.
+//! only attributes that bincode honours (`rename_all`, `default`, `deny_unknown_fields`, and
+//! `from`/`into` a struct that uses only those); nothing here uses `flatten`, `skip*`, `tag` or
+//! `untagged`, which would lose data in a binary encoding.
 
 mod date;
 mod money;
@@ -182,6 +183,57 @@ pub struct Place {
     #[serde(default)]
     pub note: Option<String>,
     pub sources: Vec<Citation>,
+}
+
+/// A place where the texts disagree: what is disputed, the records it concerns, and each reading
+/// with the quote that gives it. The fixtures hold each reading with its quote (see
+/// [`DisagreementFile`]); the record also lists the quotes as its `sources`, as every record does.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "DisagreementFile", into = "DisagreementFile")]
+pub struct Disagreement {
+    pub code: String,
+    /// What is disputed, in a few words ("The size of the multinational MRTT fleet").
+    pub subject: String,
+    /// The records it concerns, each as `Type:code` (`Project:mrtt-c`).
+    pub records: Vec<String>,
+    pub readings: Vec<Reading>,
+    pub note: Option<String>,
+    /// The readings' quotes, in reading order.
+    pub sources: Vec<Citation>,
+}
+
+/// One reading of a disputed value: what one text says, with its quote.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Reading {
+    /// The value as this text gives it, in a few words ("10 aircraft").
+    pub says: String,
+    pub source: Citation,
+}
+
+/// A disagreement as a fixture file (and the store) holds it: each quote once, in its reading.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DisagreementFile {
+    pub code: String,
+    pub subject: String,
+    pub records: Vec<String>,
+    pub readings: Vec<Reading>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+impl From<DisagreementFile> for Disagreement {
+    fn from(file: DisagreementFile) -> Disagreement {
+        let sources = file.readings.iter().map(|r| r.source.clone()).collect();
+        Disagreement { code: file.code, subject: file.subject, records: file.records, readings: file.readings, note: file.note, sources }
+    }
+}
+
+impl From<Disagreement> for DisagreementFile {
+    fn from(d: Disagreement) -> DisagreementFile {
+        DisagreementFile { code: d.code, subject: d.subject, records: d.records, readings: d.readings, note: d.note }
+    }
 }
 
 /// A number a text states about a record: what it counts, in what unit, as qualified.
@@ -552,6 +604,7 @@ macro_rules! for_each_record {
             Event($crate::model::Event, "Event", "record/event", events, "events.json", "event", "events"),
             Person($crate::model::Person, "Person", "record/person", people, "people.json", "person", "people"),
             Place($crate::model::Place, "Place", "record/place", places, "places.json", "place", "places"),
+            Disagreement($crate::model::Disagreement, "Disagreement", "record/disagreement", disagreements, "disagreements.json", "disagreement", "disagreements"),
         }
     };
 }

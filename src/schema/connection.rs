@@ -181,6 +181,7 @@ pub fn of(kind: RecordKind) -> (ObjType, ObjType, &'static str) {
         RecordKind::Event => (ObjType::EventConnection, ObjType::EventEdge, "EventConnection!"),
         RecordKind::Person => (ObjType::PersonConnection, ObjType::PersonEdge, "PersonConnection!"),
         RecordKind::Place => (ObjType::PlaceConnection, ObjType::PlaceEdge, "PlaceConnection!"),
+        RecordKind::Disagreement => (ObjType::DisagreementConnection, ObjType::DisagreementEdge, "DisagreementConnection!"),
         RecordKind::StrategyObjective | RecordKind::Source => (ObjType::NodeConnection, ObjType::NodeEdge, "NodeConnection!"),
     }
 }

@@ -233,6 +233,10 @@ impl<S: crate::model::Record + std::any::Any + Send + Sync> Object<S> {
             .implements("Record")
             .value("id", "ID!", "Global, opaque id.", |r| Out::string(super::ids::encode(S::TYPE_NAME, r.code())))
             .value("code", "String!", code, |r| Out::str(r.code()))
+            .field("disagreements", "[Disagreement!]!", super::types::DISAGREEMENTS, |r, _, cx| {
+                let links = cx.links(crate::store::Index::DisagreementsByRecord, &format!("{}:{}", S::TYPE_NAME, r.code()))?;
+                Ok(Out::objs(cx.record_objs(crate::model::RecordKind::Disagreement, links.iter().map(|l| l.to.as_str()))?))
+            })
     }
 
     /// A paged connection over the records of `kind` that `index` links this record to, read

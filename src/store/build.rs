@@ -97,6 +97,12 @@ impl LookupNames for model::Place {
     }
 }
 
+impl LookupNames for model::Disagreement {
+    fn lookup_names(&self) -> Vec<&str> {
+        vec![&self.subject]
+    }
+}
+
 impl LookupNames for model::Person {
     fn lookup_names(&self) -> Vec<&str> {
         vec![&self.name]
@@ -222,6 +228,11 @@ pub(super) fn write(db: &sled::Db, data: &Dataset) -> Result<(), StoreError> {
         }
         for office in [&person.organisation, &person.nation].into_iter().flatten() {
             links.plain(Index::PeopleByOffice, office, &person.code)?;
+        }
+    }
+    for disagreement in &data.disagreements {
+        for record in &disagreement.records {
+            links.plain(Index::DisagreementsByRecord, record, &disagreement.code)?;
         }
     }
     for org in &data.organisations {

@@ -57,10 +57,12 @@ pub enum Index {
     PlacesByEvent,
     /// nation → places in it.
     PlacesByNation,
+    /// `Type:code` of a record → disagreements concerning it.
+    DisagreementsByRecord,
 }
 
 impl Index {
-    pub const COUNT: usize = 21;
+    pub const COUNT: usize = 22;
     pub const ALL: [Index; Index::COUNT] = [
         Index::ProjectsByParticipant,
         Index::ProjectsByArea,
@@ -83,6 +85,7 @@ impl Index {
         Index::PlacesByProject,
         Index::PlacesByEvent,
         Index::PlacesByNation,
+        Index::DisagreementsByRecord,
     ];
 
     pub fn tree_name(self) -> &'static str {
@@ -108,6 +111,7 @@ impl Index {
             Index::PlacesByProject => "idx/places-by-project",
             Index::PlacesByEvent => "idx/places-by-event",
             Index::PlacesByNation => "idx/places-by-nation",
+            Index::DisagreementsByRecord => "idx/disagreements-by-record",
         }
     }
 }

@@ -41,10 +41,12 @@ pub enum Field {
     LinesOfEffort,
     Statements,
     Note,
+    Subject,
+    Readings,
 }
 
 impl Field {
-    const ALL: [Field; 19] = [
+    const ALL: [Field; 21] = [
         Field::Code,
         Field::Alpha2,
         Field::Acronym,
@@ -64,6 +66,8 @@ impl Field {
         Field::LinesOfEffort,
         Field::Statements,
         Field::Note,
+        Field::Subject,
+        Field::Readings,
     ];
 
     pub fn index(self) -> u8 {
@@ -96,6 +100,8 @@ impl Field {
             Field::LinesOfEffort => "linesOfEffort",
             Field::Statements => "statements",
             Field::Note => "note",
+            Field::Subject => "subject",
+            Field::Readings => "readings",
         }
     }
 
@@ -104,11 +110,11 @@ impl Field {
     fn weight(self) -> f64 {
         match self {
             Field::Code | Field::Alpha2 | Field::Acronym => 10.0,
-            Field::Name | Field::Title => 8.0,
+            Field::Name | Field::Title | Field::Subject => 8.0,
             Field::Aliases => 6.0,
             Field::Item | Field::Office => 4.0,
             Field::Publisher => 3.0,
-            Field::Summary | Field::Aim | Field::Statement | Field::Description | Field::Place => 2.0,
+            Field::Summary | Field::Aim | Field::Statement | Field::Description | Field::Place | Field::Readings => 2.0,
             Field::Purpose | Field::StatusNote | Field::LinesOfEffort | Field::Statements | Field::Note => 1.0,
         }
     }
@@ -209,6 +215,14 @@ impl Searchable for model::Person {
         let mut fields = vec![(Field::Code, self.code.as_str()), (Field::Name, &self.name)];
         fields.extend(self.office.as_deref().map(|o| (Field::Office, o)));
         fields.extend(self.statements.iter().map(|s| (Field::Statements, s.text.as_str())));
+        with_note(fields, &self.note)
+    }
+}
+
+impl Searchable for model::Disagreement {
+    fn search_fields(&self) -> Vec<(Field, &str)> {
+        let mut fields = vec![(Field::Code, self.code.as_str()), (Field::Subject, &self.subject)];
+        fields.extend(self.readings.iter().map(|r| (Field::Readings, r.says.as_str())));
         with_note(fields, &self.note)
     }
 }

@@ -26,6 +26,7 @@ type_modules!(
     event,
     person,
     place,
+    disagreement,
     values,
     enums,
     search,
@@ -56,8 +57,12 @@ fn record_fields(code: &'static str, name: &'static str) -> Vec<(&'static str, T
         ("code", Ty::parse("String!"), code),
         ("name", Ty::parse("String!"), name),
         ("sources", Ty::parse("[Citation!]!"), "The documents and quotes that support it."),
+        ("disagreements", Ty::parse("[Disagreement!]!"), DISAGREEMENTS),
     ]
 }
+
+/// The description of every record's `disagreements`.
+pub const DISAGREEMENTS: &str = "Where the texts disagree about it: what is disputed and each reading with its quote (the\nMRTT fleet of 10 or 12 aircraft). Empty where they agree.";
 
 /// Every type definition of the schema.
 pub fn all() -> Vec<TypeDef> {

@@ -7,7 +7,7 @@ use crate::{
         fetch::Ctx,
         ids,
         obj::{Obj, ObjType, Out},
-        types::{area, contract, event, nation, organisation, person, place, project, search, strategy, timeline},
+        types::{area, contract, disagreement, event, nation, organisation, person, place, project, search, strategy, timeline},
     },
 };
 
@@ -112,6 +112,15 @@ pub fn query() -> TypeDef {
     let object = lookup(object, "place", RecordKind::Place, "A place by code (`zadar`) or name.");
     let object =
         list(object, "places", "PlaceConnection!", "The places the texts name, in name order.", place::list, &[("filter", "PlaceFilter")]);
+    let object = lookup(object, "disagreement", RecordKind::Disagreement, "A disagreement by code (`mrtt-fleet-size`) or subject.");
+    let object = list(
+        object,
+        "disagreements",
+        "DisagreementConnection!",
+        "Every place where the texts disagree, with each reading, its source and quote, in code order.",
+        disagreement::list,
+        &[("filter", "DisagreementFilter")],
+    );
     let object = list(
         object,
         "events",
