@@ -48,7 +48,7 @@ struct Vendored {
     package: &'static str,
     /// Path inside the package.
     file: &'static str,
-    /// Served name is `<package>-<version>.<hash>.<suffix>`.
+    /// Served name is `<package>-<version>.<hash>.<suffix>` (a scope's `@` dropped, `/` as `-`).
     suffix: &'static str,
     content_type: &'static str,
     /// Smallest and largest plausible size in bytes.
@@ -93,6 +93,27 @@ const VENDORED: &[Vendored] = &[
         content_type: CSS,
         size: (20_000, 5_000_000),
         marker: ".graphiql-container",
+    },
+    // The explorer plugin's UMD build: it defines `window.GraphiQLPluginExplorer` and takes
+    // React from `window.React` and @graphiql/react and graphql-js from the GraphiQL bundle
+    // (`window.GraphiQL.React`, `window.GraphiQL.GraphQL`), so it must load after both.
+    Vendored {
+        key: "graphiql-plugin-explorer.js",
+        package: "@graphiql/plugin-explorer",
+        file: "dist/index.umd.js",
+        suffix: "umd.js",
+        content_type: JS,
+        size: (10_000, 2_000_000),
+        marker: "GraphiQLPluginExplorer",
+    },
+    Vendored {
+        key: "graphiql-plugin-explorer.css",
+        package: "@graphiql/plugin-explorer",
+        file: "dist/style.css",
+        suffix: "css",
+        content_type: CSS,
+        size: (300, 500_000),
+        marker: ".graphiql-explorer-root",
     },
 ];
 
@@ -186,7 +207,9 @@ fn main() {
         if !contains(&bytes, v.marker.as_bytes()) {
             panic!("{}: does not contain {:?}: not the expected file", path.display(), v.marker);
         }
-        let stem = format!("{}-{version}", v.package);
+        // A scoped package's name (`@graphiql/plugin-explorer`) is no file name: drop the `@`
+        // and turn the `/` into `-` (`graphiql-plugin-explorer-3.2.6`).
+        let stem = format!("{}-{version}", v.package.trim_start_matches('@').replace('/', "-"));
         assets.push(asset(&assets_dir, v.key, &stem, v.suffix, v.content_type, &bytes, Some((v.package, version))));
     }
     for (key, file, content_type) in OWN {

@@ -4,13 +4,16 @@
 //! analysts on closed networks with a blank page. Here every file the page loads is served
 //! same-origin under `GET /assets/<name>`:
 //!
-//! - third-party bundles (GraphiQL 3's standalone UMD build and its CSS, React and ReactDOM
-//!   18 UMD builds) come from the npm packages pinned to exact versions in
+//! - third-party bundles (GraphiQL 3's standalone UMD build and its CSS, the GraphiQL
+//!   explorer plugin's UMD build and CSS, React and ReactDOM 18 UMD builds) come from the npm
+//!   packages pinned to exact versions in
 //!   `web/package.json` / `web/package-lock.json`. `build.rs` installs them with
 //!   `npm ci --ignore-scripts` (npm checks every tarball's sha512 against the lock), checks
 //!   the files are plausible, and embeds them in the binary. No bundle is committed.
 //! - capgraph's own bootstrap (`web/capgraph-graphiql.js`, which mounts GraphiQL with a
-//!   same-origin `POST` fetcher and an example query) and layout CSS.
+//!   same-origin `POST` fetcher that never sends a stale `operationName`, example tabs, the
+//!   explorer plugin, and shared links: `/?query=…&variables=…&operationName=…` opens that
+//!   query, and the address bar follows the active tab, headers never included) and layout CSS.
 //!
 //! Asset names carry a content hash, so they are served with a one-year `immutable`
 //! `Cache-Control` and an `ETag`. The HTML page (`web/index.html`, filled in by
@@ -330,22 +333,55 @@ mod tests {
     #[test]
     fn vendored_bundles_are_the_pinned_packages() {
         let names: Vec<&str> = ASSETS.iter().map(|a| a.name).collect();
-        for prefix in ["react-18.", "react-dom-18.", "graphiql-3."] {
+        for prefix in ["react-18.", "react-dom-18.", "graphiql-3.", "graphiql-plugin-explorer-3."] {
             assert!(names.iter().any(|n| n.starts_with(prefix)), "no {prefix}* asset in {names:?}");
         }
         let graphiql = ASSETS.iter().find(|a| a.name.starts_with("graphiql-3.") && a.name.ends_with(".js")).unwrap();
         assert!(graphiql.bytes.len() > 200_000, "GraphiQL bundle is implausibly small");
+        // The explorer plugin's UMD build reads these globals of the GraphiQL bundle.
+        let graphiql_js = String::from_utf8_lossy(graphiql.bytes);
+        assert!(graphiql_js.contains(".GraphQL=") && graphiql_js.contains(".React="), "GraphiQL no longer exports GraphQL and React");
+        let explorer = ASSETS.iter().find(|a| a.name.starts_with("graphiql-plugin-explorer-") && a.name.ends_with(".umd.js")).unwrap();
+        let explorer_js = String::from_utf8_lossy(explorer.bytes);
+        assert!(explorer_js.contains("GraphiQLPluginExplorer={}") && explorer_js.contains("GraphiQL.React"), "not the UMD build");
     }
 
     #[test]
-    fn bootstrap_posts_to_the_endpoint_and_opens_the_example_query() {
+    fn bootstrap_posts_to_the_endpoint_and_opens_the_example_tabs() {
         let bootstrap = ASSETS.iter().find(|a| a.name.starts_with("capgraph-graphiql.") && a.name.ends_with(".js")).unwrap();
         let js = std::str::from_utf8(bootstrap.bytes).unwrap();
         assert!(js.contains("data-endpoint"));
         assert!(js.contains("method: 'POST'"));
-        assert!(js.contains("defaultQuery: DEFAULT_QUERY"));
+        assert!(js.contains("defaultTabs: EXAMPLE_TABS"));
+        for tab in ["query ProjectPage {", "query NationProjects {", "query SharedProjects {", "query BuyerContracts {"] {
+            assert!(js.contains(tab), "no example tab {tab}");
+        }
         assert!(js.contains("project(code: \"c-socc\")"));
+        assert!(js.contains("GraphiQLPluginExplorer.explorerPlugin()"));
+        assert!(js.contains("history.replaceState"));
         assert!(!js.contains("://"), "the bootstrap names another origin");
+    }
+
+    /// Each UMD bundle takes the globals of those before it: React, then ReactDOM, then GraphiQL
+    /// (which carries @graphiql/react and graphql-js), then the explorer plugin, then ours.
+    #[tokio::test]
+    async fn scripts_load_in_dependency_order() {
+        let html = page().await;
+        let scripts: Vec<&str> = tags(&html).into_iter().filter_map(|t| attribute(t, "src")).collect();
+        let order = [
+            "/assets/react-",
+            "/assets/react-dom-",
+            "/assets/graphiql-3",
+            "/assets/graphiql-plugin-explorer-",
+            "/assets/capgraph-graphiql.",
+        ];
+        assert_eq!(scripts.len(), order.len(), "{scripts:?}");
+        for (src, prefix) in scripts.iter().zip(order) {
+            assert!(src.starts_with(prefix), "scripts out of order: {scripts:?}");
+        }
+        for tag in tags(&html).into_iter().filter(|t| t.starts_with("<script")) {
+            assert!(tag.contains(" defer "), "every script is deferred, so they run in document order: {tag}");
+        }
     }
 
     #[test]
