@@ -132,6 +132,27 @@
         '  }',
         '}'
       )
+    },
+    {
+      query: lines(
+        '# Where do the sources disagree? Each disputed value, the records',
+        '# it concerns, and what each text says, with its quote.',
+        'query Disagreements {',
+        '  disagreements {',
+        '    totalCount',
+        '    nodes {',
+        '      id',
+        '      code',
+        '      subject',
+        '      records { __typename id code name }',
+        '      readings {',
+        '        says',
+        '        source { quote source { id code title } }',
+        '      }',
+        '    }',
+        '  }',
+        '}'
+      )
     }
   ];
 

@@ -45,9 +45,9 @@ async fn every_record_type_is_a_record_and_nations_and_organisations_are_partici
         names
     };
     assert_eq!(data["record"]["kind"], "INTERFACE");
-    assert_eq!(names(&data["record"]["fields"]), ["code", "id", "name", "sources"]);
+    assert_eq!(names(&data["record"]["fields"]), ["code", "disagreements", "id", "name", "sources"]);
     assert_eq!(names(&data["record"]["possibleTypes"]), names(&data["node"]["possibleTypes"]), "every node is a record");
-    assert_eq!(names(&data["record"]["possibleTypes"]).len(), 11);
+    assert_eq!(names(&data["record"]["possibleTypes"]).len(), 12);
     assert_eq!(data["participant"]["kind"], "INTERFACE");
     assert_eq!(names(&data["participant"]["possibleTypes"]), ["Nation", "Organisation"]);
 }
@@ -199,7 +199,8 @@ const HIT: &str = "score matchedField node { __typename id code }
 
 #[tokio::test]
 async fn search_hits_name_a_field_of_their_own_type_and_show_the_words_found_there() {
-    for text in ["tanker", "drone", "zadar", "NSPA", "airbus", "space companies", "Lithuana", "disagreement"] {
+    for text in ["tanker", "drone", "zadar", "NSPA", "airbus", "space companies", "Lithuana", "disagreement", "fleet aircraft", "coherence"]
+    {
         let data = shared().data(&format!("query($t: String!) {{ search(text: $t, first: 20) {{ {HIT} }} }}"), json!({ "t": text })).await;
         let hits = data["search"].as_array().unwrap();
         assert!(!hits.is_empty(), "{text}");
@@ -222,6 +223,7 @@ async fn search_hits_name_a_field_of_their_own_type_and_show_the_words_found_the
             let selection = match field {
                 "statements" => "{ text }",
                 "linesOfEffort" => "{ title text }",
+                "readings" => "{ says }",
                 _ => "",
             };
             let value = shared()
@@ -261,4 +263,57 @@ async fn what_is_named_by_the_words_ranks_above_what_only_mentions_them() {
     let msap = zadar["search"].as_array().unwrap().iter().find(|h| h["node"]["code"] == "msap").expect("MSAP is found");
     assert_eq!(msap["matchedField"], "purpose");
     assert!(msap["snippet"]["marked"].as_str().unwrap().contains("**Zadar**"), "{msap}");
+}
+
+#[tokio::test]
+async fn where_the_sources_disagree_is_one_query_and_every_record_says_where_it_is_disputed() {
+    let data = shared()
+        .data(
+            r#"{ disagreements { totalCount nodes { code subject records { __typename code }
+                   readings { says source { quote source { code } } } sources { quote } } }
+                 mrtt: project(code: "mrtt-c") { disagreements { code } }
+                 contract(code: "nspa-airbus-a330-mrtt-2025") { disagreements { code readings { says } } }
+                 objective(code: "commercial-space-strategy/3") { title disagreements { code readings { says } } }
+                 apss: project(code: "apss") { disagreements { code } }
+                 ismr: disagreements(filter: { source: "ismr-2025-07" }) { nodes { code } }
+                 found: search(text: "fleet aircraft") { node { __typename code } } }"#,
+            json!({}),
+        )
+        .await;
+    let list = data["disagreements"]["nodes"].as_array().unwrap();
+    assert_eq!(data["disagreements"]["totalCount"].as_u64(), Some(list.len() as u64));
+    let fleet = list.iter().find(|d| d["code"] == "mrtt-fleet-size").expect("the fleet disagreement");
+    let records: Vec<String> = fleet["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| format!("{}:{}", r["__typename"].as_str().unwrap(), r["code"].as_str().unwrap()))
+        .collect();
+    assert_eq!(records, ["Project:mrtt-c", "Project:mmf", "ProcurementContract:nspa-airbus-a330-mrtt-2025"]);
+    // Each reading names its source and quotes it; the record's sources are the readings' quotes.
+    let readings = fleet["readings"].as_array().unwrap();
+    let by_source: Vec<(&str, &str)> =
+        readings.iter().map(|r| (r["source"]["source"]["code"].as_str().unwrap(), r["source"]["quote"].as_str().unwrap())).collect();
+    assert!(
+        by_source.contains(&("nato-mcc", "The last aircraft delivery is scheduled in 2026, after which the fleet will have 10 aircraft."))
+    );
+    assert!(by_source.iter().any(|(s, q)| *s == "ismr-2025-07" && q.ends_with("raising the current fleet to 12 aircraft")));
+    let quotes: Vec<&Value> = readings.iter().map(|r| &r["source"]["quote"]).collect();
+    let sources: Vec<&Value> = fleet["sources"].as_array().unwrap().iter().map(|s| &s["quote"]).collect();
+    assert_eq!(quotes, sources);
+    for d in list {
+        assert!(d["readings"].as_array().unwrap().len() >= 2, "{d}");
+    }
+    // Every record it concerns lists it; a record no text disputes lists none.
+    assert_eq!(data["mrtt"]["disagreements"], json!([{ "code": "mrtt-fleet-size" }]));
+    assert_eq!(data["contract"]["disagreements"][0]["code"], "mrtt-fleet-size");
+    assert_eq!(data["apss"]["disagreements"], json!([]));
+    // The strategy disagrees with itself on its third objective's title; the title keeps one reading.
+    let titles: Vec<&str> =
+        data["objective"]["disagreements"][0]["readings"].as_array().unwrap().iter().map(|r| r["says"].as_str().unwrap()).collect();
+    assert!(titles.iter().any(|t| t.starts_with("Ensure coherence")) && titles.iter().any(|t| t.starts_with("Enhance coherence")));
+    assert_eq!(data["objective"]["title"], "Ensure coherence");
+    assert_eq!(data["ismr"]["nodes"], json!([{ "code": "mrtt-fleet-size" }]));
+    let found = data["found"].as_array().unwrap();
+    assert!(found.iter().any(|h| h["node"]["__typename"] == "Disagreement" && h["node"]["code"] == "mrtt-fleet-size"), "{found:?}");
 }

@@ -78,7 +78,7 @@ const VARIABLES_EDITOR: &str = "document.querySelectorAll('.graphiql-editor-tool
 /// The headers editor's CodeMirror instance (the second editor of the tools pane).
 const HEADERS_EDITOR: &str = "document.querySelectorAll('.graphiql-editor-tool .graphiql-editor .CodeMirror')[1].CodeMirror";
 /// The example tabs a fresh profile opens, in order (web/capgraph-graphiql.js, EXAMPLE_TABS).
-const EXAMPLE_TABS: [&str; 4] = ["ProjectPage", "NationProjects", "SharedProjects", "BuyerContracts"];
+const EXAMPLE_TABS: [&str; 5] = ["ProjectPage", "NationProjects", "SharedProjects", "BuyerContracts", "Disagreements"];
 
 /// Everything the browser does, with `base` the server's origin (`http://127.0.0.1:PORT`).
 async fn drive(client: &Client, driver: &ChromeDriver, base: &str) {
@@ -182,6 +182,15 @@ async fn drive(client: &Client, driver: &ChromeDriver, base: &str) {
             "BuyerContracts" => {
                 assert!(codes(&data["contracts"]).contains(&"nspa-airbus-a330-mrtt-2025".to_owned()), "{answer:#}");
                 assert_eq!(data["contracts"]["nodes"][0]["supplier"]["code"], "AIRBUS-DS", "{answer:#}");
+            }
+            "Disagreements" => {
+                assert!(codes(&data["disagreements"]).contains(&"mrtt-fleet-size".to_owned()), "{answer:#}");
+                let fleet = data["disagreements"]["nodes"].as_array().unwrap().iter().find(|d| d["code"] == "mrtt-fleet-size").unwrap();
+                let says: Vec<&str> = fleet["readings"].as_array().unwrap().iter().map(|r| r["says"].as_str().unwrap()).collect();
+                assert!(
+                    says.iter().any(|s| s.starts_with("10 aircraft")) && says.iter().any(|s| s.starts_with("12 aircraft")),
+                    "{answer:#}"
+                );
             }
             other => panic!("no check for example tab {other}"),
         }

@@ -30,10 +30,10 @@ use serde::Serialize;
 use capgraph::{
     fixtures,
     model::{
-        CapabilityArea, Citation, ContractKind, Dataset, Disagreement, DisagreementFile, Event, EventKind, EventLink, LineOfEffort, Membership, Milestone, Money, Named,
-        Nation, ObjectiveLink, Organisation, OrganisationKind, PartialDate, Participation, Partnership, Person, Place, PlaceKind,
-        ProcurementContract, Project, ProjectKind, ProjectStatus, Reading, RelatedProject, Role, Source, Statement, Strategy, StrategyKind,
-        StrategyLink, StrategyObjective,
+        CapabilityArea, Citation, ContractKind, Dataset, Disagreement, DisagreementFile, Event, EventKind, EventLink, LineOfEffort,
+        Membership, Milestone, Money, Named, Nation, ObjectiveLink, Organisation, OrganisationKind, PartialDate, Participation,
+        Partnership, Person, Place, PlaceKind, ProcurementContract, Project, ProjectKind, ProjectStatus, Reading, RelatedProject, Role,
+        Source, Statement, Strategy, StrategyKind, StrategyLink, StrategyObjective,
     },
 };
 
@@ -508,7 +508,8 @@ fn generate(real: &Dataset, scale: usize, seed: u64) -> Dataset {
         // Disagreements, each over a few synthetic projects, with two readings of the synthetic text.
         for k in 1..=copies * real.disagreements.len() {
             let how_many = rng.between(1, 3);
-            let records = rng.distinct(synthetic_projects.len(), how_many).into_iter().map(|i| format!("Project:{}", synthetic_projects[i]));
+            let records =
+                rng.distinct(synthetic_projects.len(), how_many).into_iter().map(|i| format!("Project:{}", synthetic_projects[i]));
             let reading = |says: &str| {
                 let mut source = mark.cite().remove(0);
                 source.fields = vec!["says".into()];
