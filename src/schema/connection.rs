@@ -105,12 +105,28 @@ pub struct Page {
     pub has_previous: bool,
     pub has_next: bool,
     pub total_count: usize,
+    /// The whole list the page was cut from, for what a connection gives over every page.
+    pub whole: Whole,
     edge: ObjType,
 }
 
+/// The whole list (every page) behind a page, for aggregates over it such as a contract list's
+/// value per currency. Kept as cheaply as it was had: what a root list already holds, the links
+/// a filter read, or the index a page was read from.
+pub enum Whole {
+    /// Not kept: no aggregate over this list needs it.
+    NotKept,
+    /// The list's records, held in memory when the page was cut (a `Vec<Arc<T>>`).
+    Records(Arc<dyn std::any::Any + Send + Sync>),
+    /// The codes of the list's records, in order.
+    Codes(Vec<String>),
+    /// Every record `from` links to through the index.
+    Linked(Index, String),
+}
+
 /// The connection object of a page.
-pub fn page(connection: ObjType, edge: ObjType, w: Window, total_count: usize, items: Vec<Item>) -> Out<'static> {
-    let page = Page { items, has_previous: w.has_previous, has_next: w.has_next, total_count, edge };
+pub fn page(connection: ObjType, edge: ObjType, w: Window, total_count: usize, items: Vec<Item>, whole: Whole) -> Out<'static> {
+    let page = Page { items, has_previous: w.has_previous, has_next: w.has_next, total_count, whole, edge };
     Out::Obj(Obj::new(connection, Arc::new(page)))
 }
 
@@ -122,9 +138,10 @@ pub fn page_of_list<T>(
     list: &[T],
     code: impl Fn(&T) -> &str,
     item: impl Fn(&T) -> Item,
+    whole: impl FnOnce() -> Whole,
 ) -> Res<'static> {
     let w = window(args, cx.page, list.len(), |i| code(&list[i]))?;
-    Ok(page(connection, edge, w, list.len(), list[w.start..w.end].iter().map(item).collect()))
+    Ok(page(connection, edge, w, list.len(), list[w.start..w.end].iter().map(item).collect(), whole()))
 }
 
 /// The page of the records `from` links to through `index`, reading only the page's links (a
@@ -148,7 +165,7 @@ pub fn linked(
     let nodes = cx.record_objs(kind, links.iter().map(|l| l.to.as_str()))?;
     let items = links.iter().zip(nodes).map(|(link, node)| Item { code: link.to.clone(), node, link: Some(link.meta.clone()) }).collect();
     let w = Window { start: 0, end: 0, has_previous, has_next };
-    Ok(page(connection, edge, w, total_count, items))
+    Ok(page(connection, edge, w, total_count, items, Whole::Linked(index, from.to_owned())))
 }
 
 /// A page over links already read in full (when a filter on the link's value applies).
@@ -164,7 +181,7 @@ pub fn page_of_links(
     let nodes = cx.record_objs(kind, page_links.iter().map(|l| l.to.as_str()))?;
     let items =
         page_links.iter().zip(nodes).map(|(link, node)| Item { code: link.to.clone(), node, link: Some(link.meta.clone()) }).collect();
-    Ok(page(connection, edge, w, links.len(), items))
+    Ok(page(connection, edge, w, links.len(), items, Whole::Codes(links.iter().map(|l| l.to.clone()).collect())))
 }
 
 /// The connection and edge types of a record kind's plain connections, and the field type.
@@ -188,10 +205,11 @@ pub fn of(kind: RecordKind) -> (ObjType, ObjType, &'static str) {
 
 /// The connection and edge types over nodes of type `node`.
 pub fn types(connection: ObjType, edge: ObjType, node: &'static str) -> Vec<TypeDef> {
-    vec![connection_type(connection, node, edge), edge_type(edge, node).finish()]
+    vec![connection_object(connection, node, edge).finish(), edge_type(edge, node).finish()]
 }
 
-fn connection_type(connection: ObjType, node: &'static str, edge: ObjType) -> TypeDef {
+/// The connection type's fields, for a type to add its own (over [`Page::whole`]).
+pub fn connection_object(connection: ObjType, node: &'static str, edge: ObjType) -> Object<Page> {
     let edges: &'static str = Box::leak(format!("[{}!]!", edge.name()).into_boxed_str());
     let nodes: &'static str = Box::leak(format!("[{node}!]!").into_boxed_str());
     let description: &'static str = Box::leak(
@@ -205,7 +223,19 @@ fn connection_type(connection: ObjType, node: &'static str, edge: ObjType) -> Ty
         .value("nodes", nodes, "A list of nodes.", |p| Out::objs(p.items.iter().map(|i| i.node.clone())))
         .field("pageInfo", "PageInfo!", "Information to aid in pagination.", |p, _, _| Ok(Out::Obj(p.part(ObjType::PageInfo, |p| p))))
         .value("totalCount", "Int!", "Number of records in the whole list (all pages) after filtering.", |p| Out::count(p.total_count))
-        .finish()
+}
+
+impl Page {
+    /// The records of the whole list behind this page (every page), read if need be; empty
+    /// when the list was not kept.
+    pub fn whole<T: crate::store::Stored>(&self, cx: &Ctx<'_>) -> Result<Vec<Arc<T>>, Fail> {
+        match &self.whole {
+            Whole::NotKept => Ok(Vec::new()),
+            Whole::Records(records) => Ok(records.clone().downcast::<Vec<Arc<T>>>().map(|r| r.as_ref().clone()).unwrap_or_default()),
+            Whole::Codes(codes) => cx.records(codes.iter().map(String::as_str)),
+            Whole::Linked(index, from) => cx.records(cx.links(*index, from)?.iter().map(|l| l.to.as_str())),
+        }
+    }
 }
 
 /// The edge type's cursor and node; participation edges add the role and note.

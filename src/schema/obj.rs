@@ -64,6 +64,7 @@ macro_rules! record_obj_types {
             AreaCount,
             NationCount,
             CurrencyTotal,
+            PartyValue,
             ProjectConnection,
             ProjectEdge,
             ProjectParticipationConnection,

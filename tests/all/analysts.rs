@@ -5,6 +5,8 @@
 use crate::common;
 
 use common::shared;
+use std::collections::BTreeMap;
+
 use serde_json::{json, Value};
 
 #[tokio::test]
@@ -316,4 +318,84 @@ async fn where_the_sources_disagree_is_one_query_and_every_record_says_where_it_
     assert_eq!(data["ismr"]["nodes"], json!([{ "code": "mrtt-fleet-size" }]));
     let found = data["found"].as_array().unwrap();
     assert!(found.iter().any(|h| h["node"]["__typename"] == "Disagreement" && h["node"]["code"] == "mrtt-fleet-size"), "{found:?}");
+}
+
+/// An exact decimal string as an integer count of millionths.
+fn millionths(amount: &str) -> i128 {
+    let (whole, fraction) = amount.split_once('.').unwrap_or((amount, ""));
+    assert!(fraction.len() <= 6, "{amount}");
+    whole.parse::<i128>().unwrap() * 1_000_000 + format!("{fraction:0<6}").parse::<i128>().unwrap()
+}
+
+/// Per currency: (sum in millionths, contracts summed, any approximate), from the fixture file.
+fn sums(contracts: &[&Value]) -> BTreeMap<String, (i128, u64, bool)> {
+    let mut sums = BTreeMap::new();
+    for value in contracts.iter().filter_map(|c| c.get("value")) {
+        let entry = sums.entry(value["currency"].as_str().unwrap().to_owned()).or_insert((0, 0, false));
+        entry.0 += millionths(value["amount"].as_str().unwrap());
+        entry.1 += 1;
+        entry.2 |= value["approximate"].as_bool().unwrap_or(false);
+    }
+    sums
+}
+
+fn answered(totals: &Value) -> BTreeMap<String, (i128, u64, bool)> {
+    totals
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            let approximate = t["approximate"].as_bool().unwrap();
+            (
+                t["currency"].as_str().unwrap().to_owned(),
+                (millionths(t["amount"].as_str().unwrap()), t["contractCount"].as_u64().unwrap(), approximate),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn for_how_much_is_one_query_summed_per_currency_over_every_page() {
+    let file = common::read_json(&common::fixtures_dir(), "contracts.json");
+    let all: Vec<&Value> = file.as_array().unwrap().iter().collect();
+    let totals = "valueByCurrency { currency amount contractCount approximate }";
+    let data = shared()
+        .data(
+            &format!(
+                r#"{{ all: contracts(first: 1) {{ totalCount {totals} }}
+                     nspa: contracts(filter: {{ buyer: "NSPA" }}, first: 1) {{ {totals} }}
+                     eur: contracts(filter: {{ currency: "EUR" }}) {{ {totals} }}
+                     asBuyer: organisation(code: "NSPA") {{ contractsAsBuyer(first: 1) {{ {totals} }} }}
+                     stats {{ contractValueByCurrency {{ currency amount contractCount approximate }}
+                             contractValueByBuyer {{ organisation {{ code }} contractCount {totals} }}
+                             contractValueBySupplier {{ organisation {{ code }} contractCount {totals} }} }} }}"#
+            ),
+            json!({}),
+        )
+        .await;
+    // One page of one contract, yet the sums cover the whole filtered list.
+    assert!(data["all"]["totalCount"].as_u64().unwrap() > 1);
+    assert_eq!(answered(&data["all"]["valueByCurrency"]), sums(&all));
+    assert_eq!(answered(&data["stats"]["contractValueByCurrency"]), sums(&all));
+    let bought: Vec<&Value> = all.iter().copied().filter(|c| c["buyer"] == "NSPA").collect();
+    assert!(!bought.is_empty());
+    assert_eq!(answered(&data["nspa"]["valueByCurrency"]), sums(&bought));
+    assert_eq!(answered(&data["asBuyer"]["contractsAsBuyer"]["valueByCurrency"]), sums(&bought));
+    let in_euros: Vec<&Value> = all.iter().copied().filter(|c| c["value"]["currency"] == "EUR").collect();
+    assert_eq!(answered(&data["eur"]["valueByCurrency"]), sums(&in_euros));
+    // Never summed across currencies: one total per currency.
+    assert!(sums(&all).len() > 1, "the fixtures value contracts in several currencies");
+    for (list, party) in [("contractValueByBuyer", "buyer"), ("contractValueBySupplier", "supplier")] {
+        let rows = data["stats"][list].as_array().unwrap();
+        let parties: std::collections::BTreeSet<&str> = all.iter().filter_map(|c| c[party].as_str()).collect();
+        assert_eq!(rows.len(), parties.len(), "{list}: one row per {party}");
+        for row in rows {
+            let code = row["organisation"]["code"].as_str().unwrap();
+            let theirs: Vec<&Value> = all.iter().copied().filter(|c| c[party] == code).collect();
+            assert_eq!(row["contractCount"].as_u64(), Some(theirs.len() as u64), "{list} {code}");
+            assert_eq!(answered(&row["valueByCurrency"]), sums(&theirs), "{list} {code}");
+        }
+        let counts: Vec<u64> = rows.iter().map(|r| r["contractCount"].as_u64().unwrap()).collect();
+        assert!(counts.windows(2).all(|w| w[0] >= w[1]), "{list}: most contracts first");
+    }
 }

@@ -14,7 +14,9 @@ use crate::{
         types::{
             date, enums, inferred, participant,
             project::{date_arg, require},
-            record_page, INFERRED,
+            record_page_keeping,
+            stats::value_by_currency,
+            INFERRED,
         },
         FieldError,
     },
@@ -22,9 +24,14 @@ use crate::{
 };
 
 pub fn types() -> Vec<TypeDef> {
-    let mut types = vec![contract(), contract_filter(), contract_order()];
-    types.extend(connection::types(ObjType::ProcurementContractConnection, ObjType::ProcurementContractEdge, "ProcurementContract"));
-    types
+    let (connection, edge) = (ObjType::ProcurementContractConnection, ObjType::ProcurementContractEdge);
+    let connection = connection::connection_object(connection, "ProcurementContract", edge).field(
+        "valueByCurrency",
+        "[CurrencyTotal!]!",
+        "The value of the whole list (every page, after filtering) summed per currency, never across\ncurrencies; contracts without a value are left out.",
+        |p, _, cx| Ok(value_by_currency(p.whole::<model::ProcurementContract>(cx)?.iter().map(Arc::as_ref))),
+    );
+    vec![contract(), contract_filter(), contract_order(), connection.finish(), connection::edge_type(edge, "ProcurementContract").finish()]
 }
 
 fn organisation<'a>(cx: &Ctx<'_>, code: &Option<String>) -> Res<'a> {
@@ -158,5 +165,5 @@ pub fn list(args: &Args, cx: &Ctx<'_>) -> Res<'static> {
         _ => contracts.sort_by_cached_key(|c| sort_key(c.signed.map(|s| s.start()), direction, c.code.clone())),
     }
     let types = (ObjType::ProcurementContractConnection, ObjType::ProcurementContractEdge);
-    record_page(args, cx, types, &contracts)
+    record_page_keeping(args, cx, types, &contracts, true)
 }

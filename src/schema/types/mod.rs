@@ -40,7 +40,7 @@ use crate::{
     model::RecordKind,
     schema::{
         args::Args,
-        connection::{self, Item},
+        connection::{self, Item, Whole},
         def::{Fail, Res, Ty, TypeDef},
         fetch::{record_type, Ctx},
         obj::{Obj, ObjType},
@@ -102,6 +102,18 @@ pub fn all() -> Vec<TypeDef> {
 
 /// A connection page over records in the order given.
 pub fn record_page<T: Stored>(args: &Args, cx: &Ctx<'_>, types: (ObjType, ObjType), records: &[&Arc<T>]) -> Res<'static> {
+    record_page_keeping(args, cx, types, records, false)
+}
+
+/// A connection page over records in the order given that keeps the whole list when `keep`,
+/// for what the connection gives over every page.
+pub fn record_page_keeping<T: Stored>(
+    args: &Args,
+    cx: &Ctx<'_>,
+    types: (ObjType, ObjType),
+    records: &[&Arc<T>],
+    keep: bool,
+) -> Res<'static> {
     connection::page_of_list(
         args,
         cx,
@@ -109,6 +121,10 @@ pub fn record_page<T: Stored>(args: &Args, cx: &Ctx<'_>, types: (ObjType, ObjTyp
         records,
         |r| r.code(),
         |r| Item { code: r.code().to_owned(), node: Obj::new(record_type(T::KIND), Arc::clone(r)), link: None },
+        || match keep {
+            true => Whole::Records(Arc::new(records.iter().map(|r| Arc::clone(r)).collect::<Vec<Arc<T>>>())),
+            false => Whole::NotKept,
+        },
     )
 }
 

@@ -7,7 +7,7 @@ use crate::{
     model::{self, text::fold, Named, PartialDate, RecordKind},
     schema::{
         args::Args,
-        connection::{self, Item},
+        connection::{self, Item, Whole},
         def::{Fail, InputDef, Object, Res, TypeDef},
         fetch::Ctx,
         obj::{Obj, ObjType, Out},
@@ -223,5 +223,5 @@ pub fn list(args: &Args, cx: &Ctx<'_>) -> Res<'static> {
         .into_iter()
         .map(|node| Item { code: node.get::<model::Project>().map(|p| p.code.clone()).unwrap_or_default(), node, link: None })
         .collect();
-    Ok(connection::page(ObjType::ProjectConnection, ObjType::ProjectEdge, w, rows.len(), items))
+    Ok(connection::page(ObjType::ProjectConnection, ObjType::ProjectEdge, w, rows.len(), items, Whole::NotKept))
 }

@@ -46,7 +46,7 @@ fn source() -> TypeDef {
                     let Some(kind) = RecordKind::from_type_name(type_name) else { return Ok(None) };
                     Ok(cx.record_obj(kind, code)?.map(|node| Item { code: link.to.clone(), node, link: None }))
                 }))?;
-                Ok(connection::page(ObjType::NodeConnection, ObjType::NodeEdge, w, links.len(), items))
+                Ok(connection::page(ObjType::NodeConnection, ObjType::NodeEdge, w, links.len(), items, connection::Whole::NotKept))
             },
             |f| f.paged(),
         )

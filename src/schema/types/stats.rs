@@ -20,6 +20,50 @@ pub struct CurrencyTotal {
     approximate: bool,
 }
 
+/// The value of `contracts` summed per currency (never across currencies), in currency order;
+/// contracts without a value are left out.
+pub fn value_by_currency<'c>(contracts: impl IntoIterator<Item = &'c model::ProcurementContract>) -> Out<'static> {
+    let mut totals: BTreeMap<String, (i128, usize, bool)> = BTreeMap::new();
+    for value in contracts.into_iter().filter_map(|c| c.value.as_ref()) {
+        let total = totals.entry(value.currency.clone()).or_default();
+        total.0 += value.scaled();
+        total.1 += 1;
+        total.2 |= value.approximate;
+    }
+    Out::objs(totals.into_iter().map(|(currency, (sum, contract_count, approximate))| {
+        Obj::new(ObjType::CurrencyTotal, Arc::new(CurrencyTotal { currency, amount: format_decimal(sum), contract_count, approximate }))
+    }))
+}
+
+/// An organisation's contracts (as buyer or as supplier) and their value per currency.
+pub struct PartyValue {
+    organisation: Obj,
+    contracts: Vec<Arc<model::ProcurementContract>>,
+}
+
+/// Every organisation that `party` names on some contract, with those contracts, most contracts
+/// first (ties by code).
+fn value_by_party(cx: &Ctx<'_>, party: fn(&model::ProcurementContract) -> Option<&str>) -> Result<Out<'static>, Fail> {
+    let contracts = cx.every::<model::ProcurementContract>()?;
+    let mut by_party: BTreeMap<&str, Vec<Arc<model::ProcurementContract>>> = BTreeMap::new();
+    for contract in contracts.iter() {
+        if let Some(code) = party(contract) {
+            by_party.entry(code).or_default().push(Arc::clone(contract));
+        }
+    }
+    let organisations = cx.record_objs(RecordKind::Organisation, by_party.keys().copied())?;
+    let mut rows: Vec<PartyValue> = organisations
+        .into_iter()
+        .filter_map(|organisation| {
+            let code = organisation.get::<model::Organisation>()?.code.as_str();
+            Some(PartyValue { contracts: by_party.get(code)?.clone(), organisation })
+        })
+        .collect();
+    let code = |row: &PartyValue| row.organisation.get::<model::Organisation>().map(|o| o.code.clone());
+    rows.sort_by(|a, b| b.contracts.len().cmp(&a.contracts.len()).then_with(|| code(a).cmp(&code(b))));
+    Ok(Out::objs(rows.into_iter().map(|row| Obj::new(ObjType::PartyValue, Arc::new(row)))))
+}
+
 /// A value and how many projects have it.
 type Counted<T> = (T, usize);
 
@@ -75,20 +119,26 @@ pub fn types() -> Vec<TypeDef> {
                 |f| f.arg(InputDef::new("first", "Int", "How many nations (default: all).")),
             )
             .field("contractValueByCurrency", "[CurrencyTotal!]!", "Contract value per currency.", |_, _, cx| {
-                let contracts = cx.every::<model::ProcurementContract>()?;
-                let mut totals: BTreeMap<String, (i128, usize, bool)> = BTreeMap::new();
-                for value in contracts.iter().filter_map(|c| c.value.as_ref()) {
-                    let total = totals.entry(value.currency.clone()).or_default();
-                    total.0 += value.scaled();
-                    total.1 += 1;
-                    total.2 |= value.approximate;
-                }
-                Ok(Out::objs(totals.into_iter().map(|(currency, (sum, contract_count, approximate))| {
-                    Obj::new(
-                        ObjType::CurrencyTotal,
-                        Arc::new(CurrencyTotal { currency, amount: format_decimal(sum), contract_count, approximate }),
-                    )
-                })))
+                Ok(value_by_currency(cx.every::<model::ProcurementContract>()?.iter().map(Arc::as_ref)))
+            })
+            .field(
+                "contractValueByBuyer",
+                "[PartyValue!]!",
+                "Each organisation that buys under a contract, with its contracts' value per currency, most\ncontracts first.",
+                |_, _, cx| value_by_party(cx, |c| c.buyer.as_deref()),
+            )
+            .field(
+                "contractValueBySupplier",
+                "[PartyValue!]!",
+                "Each organisation that supplies under a contract, with its contracts' value per currency,\nmost contracts first.",
+                |_, _, cx| value_by_party(cx, |c| c.supplier.as_deref()),
+            )
+            .finish(),
+        Object::<PartyValue>::new(ObjType::PartyValue, "An organisation's contracts as buyer (or as supplier) and their value per currency.")
+            .value("organisation", "Organisation!", "The buyer or supplier.", |r| Out::Obj(r.organisation.clone()))
+            .value("contractCount", "Int!", "How many contracts name it, valued or not.", |r| Out::count(r.contracts.len()))
+            .value("valueByCurrency", "[CurrencyTotal!]!", "Their value summed per currency (never across currencies).", |r| {
+                value_by_currency(r.contracts.iter().map(Arc::as_ref))
             })
             .finish(),
         Object::<Counted<model::ProjectStatus>>::new(ObjType::StatusCount, "How many projects have one status.")

@@ -222,5 +222,6 @@ pub fn list(args: &Args, cx: &Ctx<'_>) -> Res<'static> {
         &kept,
         |e| &e.key,
         |e| Item { code: e.key.clone(), node: Obj::new(ObjType::TimelineEntry, Arc::clone(e)), link: None },
+        || connection::Whole::NotKept,
     )
 }
