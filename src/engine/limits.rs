@@ -13,7 +13,9 @@
 //! largest page, or the argument's default, or the default page size; for another list of
 //! objects, the length of its list argument (`nodes(ids:)`) or else the assumed list size; 1 for
 //! everything else and for the `edges`/`nodes` of a connection, already counted by the
-//! connection. A selection on an interface or union costs what its costliest type selects.
+//! connection. A list whose length the store bounds (every root list, every list read from an
+//! index, a project's participants: see `FieldDef::longest`) costs at most the longest such list
+//! the store holds, so a query over the whole graph passes where the graph is small. A selection on an interface or union costs what its costliest type selects.
 //! Introspection fields count 1 each (their size is the schema's, which is fixed).
 
 use async_graphql::{Pos, ServerError, Value, Variables};
@@ -24,7 +26,10 @@ use super::{
     plan::{FieldKind, FieldPlan, Plan, SelId},
     types::{strip_non_null, PTy, TypeInfo},
 };
-use crate::errors::{code, request_error};
+use crate::{
+    errors::{code, request_error},
+    store::LongestLists,
+};
 
 /// Brackets may nest at most this deep whatever the configured depth: the parser recurses on them.
 pub const PARSER_NESTING_CEILING: usize = 128;
@@ -170,25 +175,45 @@ pub fn check_plan(limits: &QueryLimits, plan: &Plan) -> Result<(), LimitError> {
     Ok(())
 }
 
+/// What complexity is measured against: the limits, the schema's types and the longest lists
+/// the store holds.
+pub struct Costing<'a> {
+    pub limits: &'a QueryLimits,
+    pub types: &'a TypeInfo,
+    pub longest: &'a LongestLists,
+}
+
 /// The complexity of the plan's selections under the request's variables and conditions.
-pub fn complexity(limits: &QueryLimits, plan: &Plan, types: &TypeInfo, variables: &Variables, conditions: &[bool]) -> u64 {
-    fn sel(limits: &QueryLimits, plan: &Plan, types: &TypeInfo, variables: &Variables, conditions: &[bool], id: SelId) -> u64 {
-        let connection = types.entry(plan.sel(id).parent).connection;
+///
+/// Costed level by level: a selection costs its fields once per object it is made on. Where
+/// those objects are distinct records (a root list's, passed on through `nodes`), their lists
+/// from an index hold no more items together than the index holds.
+pub fn complexity(costing: &Costing<'_>, plan: &Plan, variables: &Variables, conditions: &[bool]) -> u64 {
+    fn sel(costing: &Costing<'_>, plan: &Plan, variables: &Variables, conditions: &[bool], id: SelId, objects: u64, distinct: bool) -> u64 {
+        let connection = costing.types.entry(plan.sel(id).parent).connection;
+        let at_root = id == plan.root;
         plan.sel(id)
             .by_type
             .iter()
             .map(|(_, range, _)| {
                 plan.selected(range.clone(), conditions)
                     .map(|(_, _, field)| {
-                        let children = field.sub.map_or(0, |s| sel(limits, plan, types, variables, conditions, s));
-                        factor(limits, field, variables, connection).saturating_mul(children).saturating_add(1)
+                        let longest = field.def.and_then(|d| d.longest);
+                        let mut items = objects.saturating_mul(factor(costing, field, variables, connection));
+                        if let (true, Some(all)) = (distinct, longest.and_then(|l| costing.longest.all(l))) {
+                            items = items.min(all.max(1));
+                        }
+                        // A root list's records are distinct, and so are the nodes of their connection.
+                        let items_distinct = (at_root && matches!(longest, Some(crate::store::Longest::Records(_)))) || (connection && distinct);
+                        let children = field.sub.map_or(0, |s| sel(costing, plan, variables, conditions, s, items, items_distinct));
+                        objects.saturating_add(children)
                     })
                     .fold(0u64, u64::saturating_add)
             })
             .max()
             .unwrap_or(0)
     }
-    sel(limits, plan, types, variables, conditions, plan.root)
+    sel(costing, plan, variables, conditions, plan.root, 1, false)
 }
 
 /// An argument's value as written, its variable's value when it is one.
@@ -200,11 +225,21 @@ fn argument<'a>(field: &'a FieldPlan, name: &str, variables: &'a Variables) -> O
     }
 }
 
-/// How many times a field's selection is resolved.
-fn factor(limits: &QueryLimits, field: &FieldPlan, variables: &Variables, in_connection: bool) -> u64 {
+/// How many times a field's selection is resolved: the size its arguments ask for, but never
+/// more than the longest such list the store holds.
+fn factor(costing: &Costing<'_>, field: &FieldPlan, variables: &Variables, in_connection: bool) -> u64 {
     if !matches!(field.kind, FieldKind::Def(..)) {
         return 1;
     }
+    let asked = asked(costing.limits, field, variables, in_connection);
+    match field.def.and_then(|d| d.longest).and_then(|l| costing.longest.of(l)) {
+        Some(longest) => asked.min(longest.max(1)),
+        None => asked,
+    }
+}
+
+/// The list size a field's arguments ask for (see the module's notes).
+fn asked(limits: &QueryLimits, field: &FieldPlan, variables: &Variables, in_connection: bool) -> u64 {
     let page = limits.page;
     let int = |name: &str| match argument(field, name, variables).as_deref() {
         Some(Value::Number(n)) => n.as_i64(),
@@ -233,14 +268,9 @@ fn factor(limits: &QueryLimits, field: &FieldPlan, variables: &Variables, in_con
 }
 
 /// Step 2 with the variables: complexity.
-pub fn check_complexity(
-    limits: &QueryLimits,
-    plan: &Plan,
-    types: &TypeInfo,
-    variables: &Variables,
-    conditions: &[bool],
-) -> Result<(), LimitError> {
-    let cost = complexity(limits, plan, types, variables, conditions);
+pub fn check_complexity(costing: &Costing<'_>, plan: &Plan, variables: &Variables, conditions: &[bool]) -> Result<(), LimitError> {
+    let limits = costing.limits;
+    let cost = complexity(costing, plan, variables, conditions);
     if cost > limits.complexity as u64 {
         let message = format!(
             "the query's complexity is {cost}; at most {} is allowed (lists count once per item: ask for smaller pages with `first`/`last`)",

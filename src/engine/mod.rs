@@ -38,7 +38,7 @@ use self::{
 use crate::{
     errors::{code, code_of},
     schema::{self, args::Args, dynamic::SchemaOptions, PageLimits},
-    store::Store,
+    store::{LongestLists, Store},
 };
 
 /// Limits that protect the server from expensive queries ([`limits`] enforces them).
@@ -104,6 +104,8 @@ pub struct Engine {
     validator: Schema,
     store: Arc<Store>,
     types: TypeInfo,
+    /// The longest lists the store holds, which bound what a list costs.
+    longest: LongestLists,
     documents: Documents,
     cache: ResponseCache,
     limits: QueryLimits,
@@ -222,11 +224,17 @@ impl Engine {
         };
         let schema = schema::dynamic::schema(options);
         let types = TypeInfo::new(schema.registry());
+        // Unknown bounds (an unreadable link count) leave lists costed by the page they ask for.
+        let longest = store.longest_lists().unwrap_or_else(|error| {
+            tracing::warn!(%error, "cannot read the store's list lengths; complexity costs lists by their page size");
+            LongestLists::default()
+        });
         Engine {
             schema,
             validator: schema::dynamic::validator(options),
             store,
             types,
+            longest,
             documents: Documents::new(limits, config.documents),
             cache: ResponseCache::new(config.cache_bytes),
             limits,
@@ -283,7 +291,8 @@ impl Engine {
         };
         let conditions: Vec<bool> =
             plan.condition_variables.iter().map(|name| matches!(variables.get(name), Some(Value::Boolean(true)))).collect();
-        if let Err(LimitError(error)) = limits::check_complexity(&self.limits, plan, &self.types, &variables, &conditions) {
+        let costing = limits::Costing { limits: &self.limits, types: &self.types, longest: &self.longest };
+        if let Err(LimitError(error)) = limits::check_complexity(&costing, plan, &variables, &conditions) {
             return refused(vec![error], operation_type);
         }
         let key = ResponseCache::key(&plan.fingerprint, &variables);

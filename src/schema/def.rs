@@ -124,6 +124,9 @@ pub struct FieldDef {
     /// A scalar field whose resolver reads the store: the engine resolves it while prefetching a
     /// level (object fields always are), so that its reads are batched with the level's.
     pub reads: bool,
+    /// For a list field: what bounds its length in the store, which complexity costs it by when
+    /// that is less than the page asked for.
+    pub longest: Option<crate::store::Longest>,
 }
 
 impl FieldDef {
@@ -138,6 +141,12 @@ impl FieldDef {
             .arg(InputDef::new("before", "String", "Only items before this cursor (an edge's `cursor`, or `pageInfo.startCursor`)."))
             .arg(InputDef::new("first", "Int", "At most this many items from the start (after `after`); a default page size applies."))
             .arg(InputDef::new("last", "Int", "At most this many items from the end (before `before`); not with `first`."))
+    }
+
+    /// The list's length is at most `longest` in any store (see [`FieldDef::longest`]).
+    pub fn longest(mut self, longest: crate::store::Longest) -> FieldDef {
+        self.longest = Some(longest);
+        self
     }
 
     pub fn reads_store(mut self) -> FieldDef {
@@ -195,7 +204,7 @@ impl<S: std::any::Any + Send + Sync> Object<S> {
             Some(this) => resolve(Src { obj, this }, args, cx),
             None => Err(Fail::Error(FieldError::internal(format!("{type_name}.{name}: the parent object is a {}", obj.ty().name())))),
         });
-        let field = FieldDef { name, description, ty: Ty::parse(ty), args: Vec::new(), resolve, reads: false };
+        let field = FieldDef { name, description, ty: Ty::parse(ty), args: Vec::new(), resolve, reads: false, longest: None };
         self.def.fields.push(with(field));
         self
     }
@@ -248,7 +257,7 @@ impl<S: crate::model::Record + std::any::Any + Send + Sync> Object<S> {
             ty,
             description,
             move |s, args, cx| super::connection::linked(args, cx, index, s.code(), kind, (connection, edge)),
-            |f| f.paged(),
+            move |f| f.paged().longest(crate::store::Longest::Links(index)),
         )
     }
 }

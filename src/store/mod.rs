@@ -23,6 +23,7 @@ use serde::{de::DeserializeOwned, Deserialize, Serialize};
 
 pub use facets::{Filterable, ProjectFacets, ProjectRow, ProjectSort};
 pub use keys::Index;
+
 pub use window::{LinkPage, LinkWindow, Take};
 
 use crate::{
@@ -80,6 +81,53 @@ macro_rules! stored {
 }
 
 crate::for_each_record!(stored);
+
+/// The longest list of each kind a store holds, which bounds what a list field can return.
+#[derive(Debug, Clone, Default)]
+pub struct LongestLists {
+    /// By record kind (`RecordKind as usize`): how many records there are.
+    records: Vec<u64>,
+    /// By index (`Index::ALL` order): the most links from one record, and all its links.
+    links: Vec<(u64, u64)>,
+    /// The most participants of one project, and all participations.
+    participants: Option<(u64, u64)>,
+}
+
+/// What bounds the length of a list field in a given store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Longest {
+    /// At most every record of this kind.
+    Records(model::RecordKind),
+    /// At most the most links one record has through this index.
+    Links(Index),
+    /// At most the most participants of one project.
+    Participants,
+}
+
+impl LongestLists {
+    /// The longest such list.
+    pub fn of(&self, longest: Longest) -> Option<u64> {
+        match longest {
+            Longest::Records(kind) => self.records.get(kind as usize).copied(),
+            Longest::Links(index) => self.index(index).map(|(most, _)| most),
+            Longest::Participants => self.participants.map(|(most, _)| most),
+        }
+    }
+
+    /// All such lists together, where that is fixed: every link of the index, every
+    /// participation. Distinct records' lists hold no more items than that together.
+    pub fn all(&self, longest: Longest) -> Option<u64> {
+        match longest {
+            Longest::Records(_) => None,
+            Longest::Links(index) => self.index(index).map(|(_, all)| all),
+            Longest::Participants => self.participants.map(|(_, all)| all),
+        }
+    }
+
+    fn index(&self, index: Index) -> Option<(u64, u64)> {
+        Index::ALL.iter().position(|i| *i == index).and_then(|i| self.links.get(i).copied())
+    }
+}
 
 /// A decoded record of any kind, shared.
 pub type AnyRecord = std::sync::Arc<dyn std::any::Any + Send + Sync>;
@@ -317,6 +365,27 @@ impl Store {
             self.count_read(keys);
         }
         Ok(pages)
+    }
+
+    /// The longest lists this store holds: each record type's count, each index's most links
+    /// from one record, a project's most participants. Read once, when an engine is made.
+    pub fn longest_lists(&self) -> Result<LongestLists, StoreError> {
+        let counts = self.counts()?;
+        let records = model::RecordKind::ALL.iter().map(|k| counts.get(k.type_name()).copied().unwrap_or(0) as u64).collect();
+        let tree = self.tree(keys::trees::LINK_COUNTS)?;
+        let mut links = Vec::with_capacity(Index::COUNT);
+        for index in Index::ALL {
+            let (mut most, mut all) = (0u64, 0u64);
+            for entry in tree.scan_prefix(keys::link_prefix(index.tree_name())) {
+                let count = codec::decode::<u64>(&entry?.1)?;
+                (most, all) = (most.max(count), all.saturating_add(count));
+            }
+            links.push((most, all));
+        }
+        let facets = self.project_facets();
+        let counts = (0..facets.len()).map(|i| facets.row(i as u32).participant_count() as u64);
+        let participants = counts.fold((0, 0), |(most, all), n| (n.max(most), all + n));
+        Ok(LongestLists { records, links, participants: Some(participants) })
     }
 
     /// How many links each of `froms` has through one index, in one call (0 for none).

@@ -38,6 +38,11 @@ pub fn shared() -> &'static Server {
 /// A server of its own (its own store and metrics), for tests that must not see other tests'
 /// traffic. `args.data_dir` is replaced by a fresh temporary directory.
 pub fn start(args: capgraph::config::ServeArgs) -> Server {
+    start_on(args, fixtures_dir())
+}
+
+/// Like [`start`], on the fixtures in `fixtures`.
+pub fn start_on(args: capgraph::config::ServeArgs, fixtures: PathBuf) -> Server {
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
@@ -45,7 +50,7 @@ pub fn start(args: capgraph::config::ServeArgs) -> Server {
             // The data directory lives as long as the process: the server never stops.
             let data = tempfile::tempdir().unwrap().keep();
             let args = capgraph::config::ServeArgs { data_dir: data, ..args };
-            let state = capgraph::open(&args, fixtures_dir()).expect("bundled fixtures open");
+            let state = capgraph::open(&args, fixtures).expect("the fixtures open");
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
             tx.send(format!("http://{}", listener.local_addr().unwrap())).unwrap();
             capgraph::serve(listener, state, std::future::pending()).await.unwrap();

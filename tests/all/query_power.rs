@@ -392,3 +392,60 @@ async fn filtered_ordered_pages_agree_with_the_fixtures() {
 fn field_of(data: &Value) -> Vec<String> {
     field(&data["projects"]["nodes"], "code").into_iter().map(str::to_owned).collect()
 }
+
+/// The analyst's "every nation, its projects and their participants", in one query.
+const WHOLE_GRAPH: &str = "{ nations { nodes { code name projects { nodes { code name participants { participant { code name } } } } } } }";
+
+#[tokio::test]
+async fn the_whole_graph_in_one_query_passes_where_the_data_is_small() {
+    let data = shared().data(WHOLE_GRAPH, json!({})).await;
+    let nations = common::read_json(&common::fixtures_dir(), "nations.json");
+    let projects = common::read_json(&common::fixtures_dir(), "projects.json");
+    let answered = data["nations"]["nodes"].as_array().unwrap();
+    assert_eq!(answered.len(), nations.as_array().unwrap().len(), "every nation");
+    for nation in answered {
+        let code = nation["code"].as_str().unwrap();
+        let theirs = projects
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|p| p["participants"].as_array().unwrap().iter().any(|x| x["participant"] == code))
+            .count();
+        assert_eq!(nation["projects"]["nodes"].as_array().unwrap().len(), theirs, "{code}: all its projects");
+    }
+}
+
+#[tokio::test]
+async fn the_whole_graph_in_one_query_is_refused_where_the_data_is_large() {
+    // The bundled fixtures plus sixty projects that every nation takes part in, from a test text.
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_fixtures(dir.path());
+    let quote = "A synthetic text that only this test writes.";
+    std::fs::write(dir.path().join("texts").join("zz-test-synthetic.txt"), format!("{quote}\n")).unwrap();
+    let mut sources = common::read_json(dir.path(), "sources.json");
+    sources.as_array_mut().unwrap().push(json!({
+        "code": "test-synthetic", "title": "Synthetic test text", "publisher": "capgraph tests", "file": "zz-test-synthetic.txt"
+    }));
+    common::write_json(dir.path(), "sources.json", &sources);
+    let nations = common::read_json(dir.path(), "nations.json");
+    let everyone: Vec<Value> =
+        nations.as_array().unwrap().iter().map(|n| json!({ "participant": n["code"], "roles": ["PARTICIPANT"] })).collect();
+    let mut projects = common::read_json(dir.path(), "projects.json");
+    for i in 0..60 {
+        let mut project = json!({
+            "code": format!("zz-test-{i}"), "name": format!("Synthetic test project {i}"), "kind": "INITIATIVE",
+            "purpose": "Synthetic.", "status": "ESTABLISHED", "participants": everyone,
+            "sources": [{ "source": "test-synthetic", "quote": quote }],
+        });
+        capgraph::fixtures::provenance::quote_every_field("project", &mut project);
+        projects.as_array_mut().unwrap().push(project);
+    }
+    common::write_json(dir.path(), "projects.json", &projects);
+    let server = common::start_on(capgraph::config::ServeArgs::default(), dir.path().to_owned());
+    let response = server.post(WHOLE_GRAPH, json!({})).await;
+    assert_eq!(response["errors"][0]["extensions"]["code"], "COMPLEXITY_LIMIT_EXCEEDED", "{response:#}");
+    // Smaller pages of the same shape still run there.
+    let small = WHOLE_GRAPH.replace("nations {", "nations(first: 5) {").replace("projects {", "projects(first: 5) {");
+    let response = server.post(&small, json!({})).await;
+    assert!(response.get("errors").is_none(), "{response:#}");
+}

@@ -12,7 +12,7 @@ use crate::{
         obj::{Obj, ObjType, Out},
         types::{enums, figures, project::require, record_page, FIGURES},
     },
-    store::Index,
+    store::{Index, Longest},
 };
 
 pub fn types() -> Vec<TypeDef> {
@@ -52,7 +52,7 @@ fn nation() -> TypeDef {
             "ProjectParticipationConnection!",
             "Projects it takes part in, with its role on each edge, in project-code order.",
             |n, args, cx| projects_of(args, cx, &n.code),
-            |f| f.paged().arg(InputDef::new("role", "Role", "Only projects where the nation has this role.")),
+            |f| f.paged().longest(Longest::Links(Index::ProjectsByParticipant)).arg(InputDef::new("role", "Role", "Only projects where the nation has this role.")),
         )
         .field_def(
             "projectCount",
@@ -76,7 +76,7 @@ fn nation() -> TypeDef {
             "[Collaborator!]!",
             "The other nations ranked by the number of projects they share with this one (ties by code).",
             |n, args, cx| collaborators(args, cx, &n.code),
-            |f| f.arg(InputDef::new("first", "Int", "How many collaborators (default: the default page size).")),
+            |f| f.longest(Longest::Records(RecordKind::Nation)).arg(InputDef::new("first", "Int", "How many collaborators (default: the default page size).")),
         )
         .value("note", "String", "Remarks, e.g. when a nation is not named in the source texts.", |n| Out::opt_str(n.note.as_deref()))
         .field("figures", "[Figure!]!", FIGURES, |n, _, _| Ok(figures(&n, |n| &n.figures)))

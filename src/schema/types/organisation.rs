@@ -54,7 +54,7 @@ fn organisation() -> TypeDef {
         "ProjectParticipationConnection!",
         "Projects it takes part in or supports, with its role on each edge.",
         |o, args, cx| nation::projects_of(args, cx, &o.code),
-        |f| f.paged().arg(InputDef::new("role", "Role", "Only projects where the organisation has this role.")),
+        |f| f.paged().longest(crate::store::Longest::Links(Index::ProjectsByParticipant)).arg(InputDef::new("role", "Role", "Only projects where the organisation has this role.")),
     )
     .linked("contractsAsBuyer", "Contracts it placed as buyer.", Index::ContractsByBuyer, RecordKind::ProcurementContract)
     .linked("people", "People holding an office of it, as the texts give them.", Index::PeopleByOffice, RecordKind::Person)

@@ -54,7 +54,7 @@ fn project() -> TypeDef {
             let keep = (0..p.participants.len()).filter(|&i| role.is_none_or(|r| p.participants[i].roles.contains(&r)));
             Ok(Out::objs(keep.map(|i| p.part(ObjType::Participation, move |p: &model::Project| &p.participants[i]))))
         },
-        |f| f.arg(InputDef::new("role", "Role", "Only participants with this role (among their roles).")),
+        |f| f.longest(crate::store::Longest::Participants).arg(InputDef::new("role", "Role", "Only participants with this role (among their roles).")),
     )
     .value("participantCount", "Int!", "Number of nations and organisations taking part.", |p| Out::count(p.participants.len()))
     .field("objectives", "[StrategyObjective!]!", "Strategy objectives it serves.", |p, _, cx| {

@@ -9,6 +9,7 @@ use crate::{
         obj::{Obj, ObjType, Out},
         types::{area, contract, disagreement, event, nation, organisation, person, place, project, search, strategy, timeline},
     },
+    store::Longest,
 };
 
 /// The record a global id names, or `None` for an id that names nothing.
@@ -41,6 +42,8 @@ fn list(
     inputs: &[(&'static str, &'static str)],
 ) -> Object<()> {
     let inputs: Vec<(&'static str, &'static str)> = inputs.to_vec();
+    // A root list of one record type is at most every record of that type.
+    let longest = RecordKind::ALL.iter().find(|k| crate::schema::connection::of(**k).2 == ty).map(|k| Longest::Records(*k));
     object.field_def(
         name,
         ty,
@@ -55,7 +58,10 @@ fn list(
                 };
                 f = f.arg(InputDef::new(name, ty, description));
             }
-            f.paged()
+            match longest {
+                Some(longest) => f.paged().longest(longest),
+                None => f.paged(),
+            }
         },
     )
 }

@@ -48,7 +48,7 @@ fn source() -> TypeDef {
                 }))?;
                 Ok(connection::page(ObjType::NodeConnection, ObjType::NodeEdge, w, links.len(), items, connection::Whole::NotKept))
             },
-            |f| f.paged(),
+            |f| f.paged().longest(crate::store::Longest::Links(Index::CitationsBySource)),
         )
         .sources("Always empty: a source is the document the other records quote (see `citedBy`).", |_| &[])
         .finish()
