@@ -204,7 +204,8 @@ pub fn complexity(costing: &Costing<'_>, plan: &Plan, variables: &Variables, con
                             items = items.min(all.max(1));
                         }
                         // A root list's records are distinct, and so are the nodes of their connection.
-                        let items_distinct = (at_root && matches!(longest, Some(crate::store::Longest::Records(_)))) || (connection && distinct);
+                        let items_distinct =
+                            (at_root && matches!(longest, Some(crate::store::Longest::Records(_)))) || (connection && distinct);
                         let children = field.sub.map_or(0, |s| sel(costing, plan, variables, conditions, s, items, items_distinct));
                         objects.saturating_add(children)
                     })

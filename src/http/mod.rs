@@ -5,6 +5,7 @@ pub mod graphiql;
 pub mod graphql;
 mod health;
 pub mod limits;
+mod linger;
 pub mod media;
 pub mod metrics;
 pub mod outcome;

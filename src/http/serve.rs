@@ -1,7 +1,7 @@
 //! The accept loop: hyper's HTTP/1 connection builder with hyper-util's Tokio glue, so that a
 //! connection gets a header-read timeout (`axum::serve` sets none: a client that opens
-//! connections and sends headers slowly, or never, would hold them forever), and a graceful
-//! shutdown that lets in-flight requests finish.
+//! connections and sends headers slowly, or never, would hold them forever), a lingering close
+//! (see `linger`), and a graceful shutdown that lets in-flight requests finish.
 
 use std::{future::Future, io, time::Duration};
 
@@ -15,7 +15,7 @@ use hyper_util::{
 use tokio::net::TcpListener;
 use tower::ServiceExt;
 
-use super::{router, AppState};
+use super::{linger::Lingering, router, AppState};
 
 /// Serves the application on `listener` until `shutdown` completes, then finishes in-flight requests.
 pub async fn serve(listener: TcpListener, state: AppState, shutdown: impl Future<Output = ()> + Send + 'static) -> io::Result<()> {
@@ -68,7 +68,8 @@ pub async fn serve_router(
         let service = TowerToHyperService::new(tower::service_fn(move |request: Request<Incoming>| {
             app.clone().oneshot(request.map(axum::body::Body::new))
         }));
-        let connection = graceful.watch(builder.serve_connection(TokioIo::new(stream), service));
+        // Closing lingers, so that a client still sending a refused body reads the answer.
+        let connection = graceful.watch(builder.serve_connection(TokioIo::new(Lingering::new(stream)), service));
         tokio::spawn(async move {
             let _open = permit;
             // A client that goes away or breaks the protocol ends its own connection only.

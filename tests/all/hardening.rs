@@ -643,3 +643,37 @@ async fn connections_beyond_the_limit_wait_until_one_closes() {
     let served = common::client().get(server.url("/healthz")).send().await.unwrap();
     assert_eq!(served.status(), 200, "served once one closes");
 }
+
+#[tokio::test]
+async fn a_client_that_writes_its_whole_oversized_body_before_reading_gets_the_413() {
+    // As Python's urllib does: the request line, the headers and a body many times the limit,
+    // all written before a byte is read. The server answers 413 at the headers; without a
+    // lingering close the unread body would reset the connection and the client see a broken pipe.
+    let addr = shared().base.trim_start_matches("http://").to_owned();
+    let answers = tokio::task::spawn_blocking(move || {
+        (0..3)
+            .map(|_| {
+                use std::io::{Read, Write};
+                let body = format!(r#"{{"query":"{{ __typename }}","pad":"{}"}}"#, "x".repeat(8 * 1024 * 1024));
+                let mut stream = std::net::TcpStream::connect(&addr).unwrap();
+                stream.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+                let head = format!(
+                    "POST /graphql HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+                    body.len()
+                );
+                stream.write_all(head.as_bytes()).expect("the headers are written");
+                stream.write_all(body.as_bytes()).expect("the whole body is written, not reset");
+                let mut answer = String::new();
+                stream.read_to_string(&mut answer).expect("the answer is read");
+                answer
+            })
+            .collect::<Vec<String>>()
+    })
+    .await
+    .unwrap();
+    for answer in answers {
+        assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+        assert!(answer.contains("PAYLOAD_TOO_LARGE"), "{answer}");
+    }
+    assert_healthy(shared()).await;
+}
