@@ -101,6 +101,12 @@ impl std::fmt::Debug for Metrics {
     }
 }
 
+impl Default for Metrics {
+    fn default() -> Self {
+        Metrics::new()
+    }
+}
+
 impl Metrics {
     /// A fresh recorder; the data's figures come with [`Metrics::data_switched`].
     pub fn new() -> Metrics {

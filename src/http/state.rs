@@ -101,7 +101,7 @@ impl AppState {
     pub fn switch(&self, live: Live) -> Option<Arc<Live>> {
         let mut current = self.live.write().unwrap_or_else(|e| e.into_inner());
         self.metrics.data_switched(&live.store, current.as_ref().map(|l| l.store.as_ref()));
-        std::mem::replace(&mut *current, Some(Arc::new(live)))
+        current.replace(Arc::new(live))
     }
 
     /// Where the store being opened is.
