@@ -24,18 +24,40 @@ pub mod errors;
 pub mod fixtures;
 pub mod http;
 pub mod model;
+pub mod reload;
 pub mod schema;
 pub mod store;
 
 use std::{path::PathBuf, sync::Arc};
 
-pub use http::{router, serve::serve, AppState};
+pub use http::{router, serve::serve, AppState, Live};
 
-/// Opens (or rebuilds) the store for the fixtures and builds the application state.
+/// Opens (or rebuilds) the store for the fixtures and builds the application state, serving it.
 pub fn open(args: &config::ServeArgs, fixtures: PathBuf) -> Result<AppState, store::StoreError> {
-    let store = Arc::new(store::Store::open(&args.store(fixtures))?);
+    let progress = Arc::new(store::Progress::default());
+    let state = starting(args, progress.clone());
+    let data_dir = store::DataDir::lock(&args.data_dir)?;
+    state.switch(load(args, &fixtures, &data_dir, &progress)?);
+    progress.done();
+    Ok(state)
+}
+
+/// The application state before any store is open: probes answer, GraphQL gets 503.
+pub fn starting(args: &config::ServeArgs, progress: Arc<store::Progress>) -> AppState {
+    AppState::starting(args.http_limits(), schema::sdl().into(), progress)
+}
+
+/// Opens (or builds) the store for the fixtures in the locked data directory, and an engine
+/// over it: one version of the data, ready to switch to.
+pub fn load(
+    args: &config::ServeArgs,
+    fixtures: &std::path::Path,
+    data_dir: &Arc<store::DataDir>,
+    progress: &store::Progress,
+) -> Result<Live, store::StoreError> {
+    let store = Arc::new(store::Store::open_in(data_dir, &args.store(fixtures.to_owned()), progress)?);
     let engine = Arc::new(engine::Engine::new(
-        store.clone(),
+        store,
         engine::EngineConfig {
             limits: args.query_limits(),
             documents: args.parsed_documents,
@@ -43,8 +65,7 @@ pub fn open(args: &config::ServeArgs, fixtures: PathBuf) -> Result<AppState, sto
             concurrency: args.concurrent_requests(),
         },
     ));
-    let metrics = Arc::new(http::metrics::Metrics::new(&store));
-    Ok(AppState::new(http::Shared { engine, store, limits: args.http_limits(), sdl: schema::sdl().into(), metrics }))
+    Ok(Live::new(engine, &schema::sdl(), &args.http_limits().cache_control))
 }
 
 /// Completes on SIGINT (Ctrl-C) or SIGTERM: the cue for a graceful shutdown. The handlers are

@@ -67,9 +67,35 @@ fn check(fixtures: &std::path::Path) -> anyhow::Result<()> {
 #[tokio::main]
 async fn serve(args: ServeArgs, fixtures: std::path::PathBuf) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
-    let state = capgraph::open(&args, fixtures.clone()).context("cannot open the store")?;
-    let info = state.store.info().clone();
-    let counts = state.store.counts().context("cannot count the stored records")?;
+    // Every handler is installed before the port opens: a signal that comes as soon as probes
+    // answer must not meet the default action, which ends the process.
+    let shutdown = shutdown_signal();
+    let hangups = capgraph::reload::hangups();
+    let data_dir = capgraph::store::DataDir::lock(&args.data_dir).context("cannot open the store")?;
+    let listener = tokio::net::TcpListener::bind(args.listen).await.with_context(|| format!("cannot listen on {}", args.listen))?;
+    let addr = listener.local_addr()?;
+    let progress = std::sync::Arc::new(capgraph::store::Progress::default());
+    let state = capgraph::starting(&args, progress.clone());
+    tracing::info!(%addr, "listening: /healthz answers now, /readyz and GraphQL once the store is open");
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let server = tokio::spawn(capgraph::serve(listener, state.clone(), wait_for(stopped.clone())));
+    tokio::spawn(async move {
+        shutdown.await;
+        let _ = stop.send(true);
+    });
+
+    let opening = capgraph::reload::open_first(&args, &fixtures, &data_dir, &progress);
+    let live = tokio::select! {
+        live = opening => live.context("cannot open the store")?,
+        () = wait_for(stopped.clone()) => {
+            server.await??;
+            return Ok(());
+        }
+    };
+    let info = live.store.info().clone();
+    let counts = live.store.counts().context("cannot count the stored records")?;
+    state.switch(live);
+    progress.done();
     let records: usize = counts.values().sum();
     let counts = counts.iter().map(|(name, n)| format!("{n} {name}")).collect::<Vec<_>>().join(", ");
     let store = if info.reused { "reused" } else { "rebuilt" };
@@ -87,16 +113,19 @@ async fn serve(args: ServeArgs, fixtures: std::path::PathBuf) -> anyhow::Result<
         "store {how} in {} ms: {records} records",
         info.open_millis
     );
-    let shutdown = shutdown_signal();
-    let listener = tokio::net::TcpListener::bind(args.listen).await.with_context(|| format!("cannot listen on {}", args.listen))?;
-    let addr = listener.local_addr()?;
     let millis = started.elapsed().as_millis() as u64;
     tracing::info!(%addr, millis, "ready in {millis} ms: GraphQL at http://{addr}/graphql, GraphiQL at http://{addr}/, metrics at http://{addr}/metrics");
-    // A machine-readable line on stdout: tests and scripts wait for it to learn the port.
+    // A machine-readable line on stdout, once GraphQL answers: tests and scripts wait for it.
     println!("capgraph listening on http://{addr}");
-    capgraph::serve(listener, state, shutdown).await?;
+    tokio::spawn(capgraph::reload::on_hangup(hangups, state, args, fixtures, data_dir));
+    server.await??;
     tracing::info!("shut down cleanly");
     Ok(())
+}
+
+/// Completes once `stopped` says so.
+async fn wait_for(mut stopped: tokio::sync::watch::Receiver<bool>) {
+    let _ = stopped.wait_for(|stop| *stop).await;
 }
 
 /// The shutdown cue, its handlers installed now (see [`capgraph::shutdown_signal`]).

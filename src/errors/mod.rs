@@ -44,6 +44,8 @@ pub mod code {
     pub const METHOD_NOT_ALLOWED: &str = "METHOD_NOT_ALLOWED";
     pub const CSRF_BLOCKED: &str = "CSRF_BLOCKED";
     pub const TIMEOUT: &str = "TIMEOUT";
+    /// The store is still being built: HTTP 503 with `Retry-After`.
+    pub const STARTING: &str = "STARTING";
 
     // Automatic Persisted Queries, with the codes Apollo's clients look for.
     pub const PERSISTED_QUERY_NOT_FOUND: &str = "PERSISTED_QUERY_NOT_FOUND";

@@ -44,7 +44,7 @@ use super::{
     persisted::{self, PersistedQueries, PersistedQuery, Resolved},
     request::{self, Operations},
     request_id,
-    state::AppState,
+    state::{AppState, Live},
 };
 use crate::{
     engine::{cache::Coding, Answer, Prepared},
@@ -57,7 +57,6 @@ use crate::{
 
 /// What the `/graphql` route keeps beside the application state; built once by the router.
 pub struct Route {
-    pub caching: Caching,
     pub persisted: PersistedQueries,
 }
 
@@ -68,14 +67,25 @@ pub async fn method_not_allowed() -> Response {
     response
 }
 
+/// Seconds a client is asked to wait (`Retry-After`) while the store builds.
+const RETRY_AFTER_SECONDS: &str = "2";
+
 pub async fn execute(State(app): State<AppState>, Extension(route): Extension<Arc<Route>>, request: axum::extract::Request) -> Response {
+    // The request keeps this version of the data to the end, whatever a reload does meanwhile.
+    let Some(live) = app.live() else {
+        let (phase, seconds, _) = app.progress().snapshot();
+        let message = format!("the store is being built ({phase}, {seconds} s so far); retry shortly");
+        let mut response = error_response(StatusCode::SERVICE_UNAVAILABLE, code::STARTING, message);
+        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static(RETRY_AFTER_SECONDS));
+        return response;
+    };
     let (parts, body) = request.into_parts();
     let mut response = match negotiate(&parts.headers) {
         None => {
             let message = "the response can be application/graphql-response+json or application/json; `Accept` allows neither";
             Rejection::new(StatusCode::NOT_ACCEPTABLE, code::NOT_ACCEPTABLE, message).respond(MediaType::Json.content_type())
         }
-        Some(media) => match handle(&app, &route, &parts, body, media).await {
+        Some(media) => match handle(&app, &live, &route, &parts, body, media).await {
             Ok(response) => response,
             Err(rejection) => rejection.respond(media.content_type()),
         },
@@ -84,7 +94,7 @@ pub async fn execute(State(app): State<AppState>, Extension(route): Extension<Ar
     response
 }
 
-async fn handle(app: &AppState, route: &Route, parts: &Parts, body: Body, media: MediaType) -> Result<Response, Rejection> {
+async fn handle(app: &AppState, live: &Live, route: &Route, parts: &Parts, body: Body, media: MediaType) -> Result<Response, Rejection> {
     limits::check_csrf(&parts.method, &parts.headers)?;
     let get = parts.method == Method::GET || parts.method == Method::HEAD;
     let operations = if get {
@@ -109,7 +119,7 @@ async fn handle(app: &AppState, route: &Route, parts: &Parts, body: Body, media:
         let at = request::batch_item(batched.then_some(i));
         slots.push(match persisted::resolve(operation.query, operation.persisted, &route.persisted, &at)? {
             Resolved::Run { query, register } => {
-                let prepared = app.engine.prepare(&query, operation.operation_name.as_deref(), operation.variables).await;
+                let prepared = live.engine.prepare(&query, operation.operation_name.as_deref(), operation.variables).await;
                 Slot::Run { prepared, register: register.map(|hash| (hash, query)) }
             }
             // Logged and counted under the name the client sent, as the retry with the query will be.
@@ -131,9 +141,9 @@ async fn handle(app: &AppState, route: &Route, parts: &Parts, body: Body, media:
             }
             match prepared.cache_key() {
                 Some(key) => {
-                    let tag = route.caching.etag(key, media.essence());
+                    let tag = live.caching.etag(key, media.essence());
                     if caching::none_match(&parts.headers, &tag) {
-                        return Ok(not_modified(tag, &route.caching, names));
+                        return Ok(not_modified(tag, &live.caching, names));
                     }
                     Some(tag)
                 }
@@ -143,7 +153,7 @@ async fn handle(app: &AppState, route: &Route, parts: &Parts, body: Body, media:
         _ => None,
     };
 
-    let answers = run(app, route, parts, slots).await;
+    let answers = run(live, route, parts, slots).await;
 
     let success = answers.iter().all(|a| !a.request_error && a.error_codes.is_empty());
     let outcome = Outcome {
@@ -153,12 +163,10 @@ async fn handle(app: &AppState, route: &Route, parts: &Parts, body: Body, media:
     };
     let persisted_error = outcome.error_codes.iter().any(|c| c.starts_with(code::PERSISTED_QUERY_PREFIX));
     let mut response = match etag {
-        Some(tag) if success && caching::none_match_any(&parts.headers) => {
-            return Ok(not_modified(tag, &route.caching, outcome.operations))
-        }
+        Some(tag) if success && caching::none_match_any(&parts.headers) => return Ok(not_modified(tag, &live.caching, outcome.operations)),
         Some(tag) if success => {
             let mut response = respond(media, batched, &answers, &parts.headers);
-            caching::mark_cacheable(response.headers_mut(), tag, &route.caching);
+            caching::mark_cacheable(response.headers_mut(), tag, &live.caching);
             response
         }
         _ => {
@@ -199,7 +207,7 @@ enum Slot {
 
 /// Runs the prepared operations, registers the persisted queries that parsed and validated, and
 /// puts every answer in its place.
-async fn run(app: &AppState, route: &Route, parts: &Parts, slots: Vec<Slot>) -> Vec<Answer> {
+async fn run(live: &Live, route: &Route, parts: &Parts, slots: Vec<Slot>) -> Vec<Answer> {
     let mut answers: Vec<Option<Answer>> = Vec::with_capacity(slots.len());
     let mut prepared = Vec::new();
     let mut registers = Vec::new();
@@ -215,7 +223,7 @@ async fn run(app: &AppState, route: &Route, parts: &Parts, slots: Vec<Slot>) -> 
     }
     if !prepared.is_empty() {
         let request_id = request_id::request_id(&parts.headers);
-        let mut ran = app.engine.run(prepared, request_id.as_deref()).await.into_iter();
+        let mut ran = live.engine.run(prepared, request_id.as_deref()).await.into_iter();
         let mut registers = registers.into_iter();
         for slot in answers.iter_mut().filter(|a| a.is_none()) {
             let Some(answer) = ran.next() else { break };

@@ -54,9 +54,11 @@ pub const RECORD_CACHE_ENTRIES: &str = "capgraph_record_cache_entries";
 pub const RECORD_CACHE_BYTES: &str = "capgraph_record_cache_bytes";
 /// Distinct query texts held parsed and checked.
 pub const PARSED_DOCUMENTS: &str = "capgraph_parsed_documents";
-/// Always 1; its labels carry the data version: the fixtures' `digest`, the store `format`, and
-/// whether the `store` was `reused` or `rebuilt`.
+/// 1 for the data served, 0 for data a reload replaced; its labels carry the data version: the
+/// fixtures' `digest`, the store `format`, and whether the `store` was `reused` or `rebuilt`.
 pub const DATA_INFO: &str = "capgraph_data_info";
+/// Reloads that switched the data served.
+pub const RELOADS: &str = "capgraph_data_reloads_total";
 
 /// Upper bounds of the latency buckets, in seconds.
 const LATENCY_BUCKETS: [f64; 14] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0];
@@ -81,6 +83,16 @@ pub struct Metrics {
     /// Operation names with a label of their own.
     names: Mutex<HashSet<String>>,
     recorded: AtomicU64,
+    /// The data version served, and the reads of the stores it replaced (counters never go back).
+    served: Mutex<Served>,
+}
+
+#[derive(Default)]
+struct Served {
+    /// The labels of the data version served: digest, format, reused or rebuilt.
+    digest: Option<(String, String, &'static str)>,
+    reads: u64,
+    keys_read: u64,
 }
 
 impl std::fmt::Debug for Metrics {
@@ -89,10 +101,15 @@ impl std::fmt::Debug for Metrics {
     }
 }
 
+impl Default for Metrics {
+    fn default() -> Self {
+        Metrics::new()
+    }
+}
+
 impl Metrics {
-    /// A fresh recorder, with what does not change while the server runs: the data version, the
-    /// records per type and the time the store took to open.
-    pub fn new(store: &Store) -> Metrics {
+    /// A fresh recorder; the data's figures come with [`Metrics::data_switched`].
+    pub fn new() -> Metrics {
         let recorder = PrometheusBuilder::new()
             .set_buckets_for_metric(Matcher::Full(DURATION.to_owned()), &LATENCY_BUCKETS)
             .expect("the latency buckets are not empty")
@@ -112,25 +129,49 @@ impl Metrics {
             describe_gauge!(RECORD_CACHE_ENTRIES, "Records kept decoded between requests.");
             describe_gauge!(RECORD_CACHE_BYTES, "Bytes (encoded size) of the records kept decoded.");
             describe_gauge!(PARSED_DOCUMENTS, "Distinct query texts held parsed and checked.");
-            describe_gauge!(DATA_INFO, "The data version: the fixtures' digest and the store format; always 1.");
+            describe_gauge!(DATA_INFO, "The data version: 1 for the fixtures' digest and store format served, 0 for those replaced.");
+            describe_counter!(RELOADS, "Data switches after the first: reloads that replaced the store served.");
+        });
+        Metrics { recorder, handle, names: Mutex::new(HashSet::new()), recorded: AtomicU64::new(0), served: Mutex::default() }
+    }
+
+    /// The data served from now on is `store`'s (`replaced`, the store served until now, if any):
+    /// the data version, the records per type and the time the store took to open.
+    pub fn data_switched(&self, store: &Store, replaced: Option<&Store>) {
+        let mut served = self.served.lock().unwrap_or_else(|e| e.into_inner());
+        metrics::with_local_recorder(&self.recorder, || {
+            if let Some((digest, format, how)) = served.digest.take() {
+                gauge!(DATA_INFO, "digest" => digest, "format" => format, "store" => how).set(0.0);
+                counter!(RELOADS).increment(1);
+            }
+            if let Some(old) = replaced {
+                served.reads += old.reads();
+                served.keys_read += old.keys_read();
+            }
             let info = store.info();
             let how = if info.reused { "reused" } else { "rebuilt" };
             gauge!(DATA_INFO, "digest" => info.digest.clone(), "format" => info.format.clone(), "store" => how).set(1.0);
+            served.digest = Some((info.digest.clone(), info.format.clone(), how));
             gauge!(STORE_OPEN).set(info.open_millis as f64 / 1000.0);
             for (type_name, count) in store.counts().unwrap_or_default() {
                 gauge!(STORE_RECORDS, "type" => type_name).set(count as f64);
             }
         });
-        Metrics { recorder, handle, names: Mutex::new(HashSet::new()), recorded: AtomicU64::new(0) }
     }
 
-    /// The Prometheus text exposition of everything, with the store and cache read now.
-    pub fn render(&self, engine: &Engine, store: &Store) -> String {
+    /// The Prometheus text exposition of everything, with the store and cache read now (none
+    /// while the first store builds).
+    pub fn render(&self, live: Option<(&Engine, &Store)>) -> String {
+        let Some((engine, store)) = live else { return self.handle.render() };
         let (entries, bytes) = engine.cache_usage();
         let (records, record_bytes) = store.record_cache_usage();
+        let (earlier_reads, earlier_keys) = {
+            let served = self.served.lock().unwrap_or_else(|e| e.into_inner());
+            (served.reads, served.keys_read)
+        };
         metrics::with_local_recorder(&self.recorder, || {
-            counter!(STORE_READS).absolute(store.reads());
-            counter!(STORE_KEYS_READ).absolute(store.keys_read());
+            counter!(STORE_READS).absolute(earlier_reads + store.reads());
+            counter!(STORE_KEYS_READ).absolute(earlier_keys + store.keys_read());
             gauge!(STORE_SIZE).set(store.size_on_disk() as f64);
             gauge!(CACHE_ENTRIES).set(entries as f64);
             gauge!(CACHE_BYTES).set(bytes as f64);

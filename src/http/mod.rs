@@ -15,7 +15,7 @@ pub mod request_id;
 pub mod serve;
 mod state;
 
-pub use state::{AppState, HttpLimits, Shared};
+pub use state::{AppState, HttpLimits, Live, Shared};
 
 use std::sync::Arc;
 
@@ -31,11 +31,7 @@ use tower_http::{
 pub fn router(state: AppState) -> Router {
     let limits = state.limits.clone();
     let metrics = state.metrics.clone();
-    let info = state.store.info();
-    let route = graphql::Route {
-        caching: caching::Caching::new(&info.digest, &info.format, &state.sdl, &limits.cache_control),
-        persisted: persisted::PersistedQueries::new(limits.persisted_query_bytes),
-    };
+    let route = graphql::Route { persisted: persisted::PersistedQueries::new(limits.persisted_query_bytes) };
     Router::new()
         .route(
             "/graphql",

@@ -1,9 +1,16 @@
-//! What every handler shares: the engine, the store, the HTTP limits, the SDL and the metrics.
+//! What every handler shares: the data being served (store, engine, caching basis), swapped
+//! whole on a reload; the HTTP limits, the SDL and the metrics.
 
-use std::{sync::Arc, time::Duration};
+use std::{
+    sync::{Arc, RwLock},
+    time::Duration,
+};
 
-use super::metrics::Metrics;
-use crate::{engine::Engine, store::Store};
+use super::{caching::Caching, metrics::Metrics};
+use crate::{
+    engine::Engine,
+    store::{Progress, Store},
+};
 
 /// Limits on requests, enforced before any GraphQL work, and how answers speak to caches.
 #[derive(Debug, Clone)]
@@ -48,8 +55,10 @@ pub struct AppState(Arc<Shared>);
 
 /// What [`AppState`] shares.
 pub struct Shared {
-    pub engine: Arc<Engine>,
-    pub store: Arc<Store>,
+    /// The data served; `None` while the first store builds.
+    live: RwLock<Option<Arc<Live>>>,
+    /// Where the store being opened is (the first one, or a reload's).
+    pub progress: RwLock<Arc<Progress>>,
     pub limits: HttpLimits,
     /// The SDL, rendered once.
     pub sdl: Arc<str>,
@@ -57,9 +66,47 @@ pub struct Shared {
     pub metrics: Arc<Metrics>,
 }
 
+/// One version of the data: a request takes it whole when it starts and keeps it to the end, so
+/// a reload never mixes two versions in one answer.
+pub struct Live {
+    pub store: Arc<Store>,
+    pub engine: Arc<Engine>,
+    /// ETags: the version, the store's format and digest, the SDL ([`super::caching`]).
+    pub caching: Caching,
+}
+
+impl Live {
+    pub fn new(engine: Arc<Engine>, sdl: &str, cache_control: &str) -> Live {
+        let store = engine.store().clone();
+        let info = store.info();
+        let caching = Caching::new(&info.digest, &info.format, sdl, cache_control);
+        Live { store, engine, caching }
+    }
+}
+
 impl AppState {
-    pub fn new(shared: Shared) -> AppState {
+    /// State that serves nothing yet: probes answer, GraphQL waits for [`AppState::switch`].
+    pub fn starting(limits: HttpLimits, sdl: Arc<str>, progress: Arc<Progress>) -> AppState {
+        let shared = Shared { live: RwLock::new(None), progress: RwLock::new(progress), limits, sdl, metrics: Arc::new(Metrics::new()) };
         AppState(Arc::new(shared))
+    }
+
+    /// The data served now, if any.
+    pub fn live(&self) -> Option<Arc<Live>> {
+        self.live.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Serves `live` from now on; requests under way finish on what they took. Returns the data
+    /// it replaces.
+    pub fn switch(&self, live: Live) -> Option<Arc<Live>> {
+        let mut current = self.live.write().unwrap_or_else(|e| e.into_inner());
+        self.metrics.data_switched(&live.store, current.as_ref().map(|l| l.store.as_ref()));
+        current.replace(Arc::new(live))
+    }
+
+    /// Where the store being opened is.
+    pub fn progress(&self) -> Arc<Progress> {
+        self.progress.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
 }
 

@@ -683,6 +683,11 @@ macro_rules! dataset {
             pub fn summary(&self) -> String {
                 [$(format!("{} {}", self.$field.len(), $plural)),+].join(", ")
             }
+
+            /// How many records of every type there are.
+            pub fn record_count(&self) -> usize {
+                0 $(+ self.$field.len())+
+            }
         }
     };
 }

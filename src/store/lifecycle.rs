@@ -6,9 +6,18 @@
 //! the codec's format version. `<data dir>/CURRENT` names the store in use. A rebuild writes a new
 //! directory aside, flushes it, renames it into place and only then switches `CURRENT` with an
 //! atomic rename, so a crash at any point leaves either the old complete store or the new one.
-//! A lock file keeps a second process away from the same data directory.
+//! A lock file keeps a second process away from the same data directory; within the process a
+//! [`DataDir`] holds it, so that a reload opens the next store beside the one serving, and a
+//! superseded store is removed once the last request using it is done.
 
-use std::{collections::HashMap, fs::File, io::Write, path::Path, sync::atomic::AtomicU64, time::Instant};
+use std::{
+    collections::{HashMap, HashSet},
+    fs::File,
+    io::Write,
+    path::{Path, PathBuf},
+    sync::{atomic::AtomicU64, Arc, Mutex},
+    time::Instant,
+};
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -30,25 +39,114 @@ fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> StoreError + '_ {
     move |source| StoreError::DataDir { path: path.to_owned(), source }
 }
 
+/// The data directory, locked for this process, and the stores of it that are open.
+#[derive(Debug)]
+pub struct DataDir {
+    path: PathBuf,
+    _lock: File,
+    /// The store directories open in this process: never removed while open.
+    open: Mutex<HashSet<String>>,
+}
+
+impl DataDir {
+    /// Creates and locks the data directory (another process holding it is an error).
+    pub fn lock(path: &Path) -> Result<Arc<DataDir>, StoreError> {
+        std::fs::create_dir_all(path).map_err(io_err(path))?;
+        let lock_path = path.join(LOCK);
+        let lock = File::options().create(true).truncate(false).write(true).open(&lock_path).map_err(io_err(&lock_path))?;
+        match lock.try_lock() {
+            Ok(()) => Ok(Arc::new(DataDir { path: path.to_owned(), _lock: lock, open: Mutex::default() })),
+            Err(std::fs::TryLockError::WouldBlock) => Err(StoreError::Locked(path.to_owned())),
+            Err(std::fs::TryLockError::Error(err)) => Err(io_err(&lock_path)(err)),
+        }
+    }
+
+    fn open_stores(&self) -> std::sync::MutexGuard<'_, HashSet<String>> {
+        self.open.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Removes the store directories `stale` picks that are not open; failures only cost disk space.
+    fn remove_stale(&self, stale: impl Fn(&str) -> bool) {
+        let open = self.open_stores();
+        remove_stale(&self.path, |name| stale(name) && !open.contains(name));
+    }
+}
+
+/// A store's hold on its directory: while it lives the directory is not removed; when it goes,
+/// the directory goes too if another store has replaced it.
+#[derive(Debug)]
+pub(super) struct Opened {
+    dir: Arc<DataDir>,
+    name: String,
+}
+
+impl Drop for Opened {
+    fn drop(&mut self) {
+        self.dir.open_stores().remove(&self.name);
+        let current = std::fs::read_to_string(self.dir.path.join(CURRENT)).ok();
+        if current.as_deref().map(str::trim) != Some(self.name.as_str()) {
+            self.dir.remove_stale(|stale| stale == self.name);
+        }
+    }
+}
+
+/// Where opening a store is, for readiness probes and progress logs.
+#[derive(Debug)]
+pub struct Progress {
+    phase: Mutex<&'static str>,
+    records: AtomicU64,
+    started: Instant,
+}
+
+impl Default for Progress {
+    fn default() -> Self {
+        Progress { phase: Mutex::new("starting"), records: AtomicU64::new(0), started: Instant::now() }
+    }
+}
+
+impl Progress {
+    /// The phase once the store is open.
+    pub const DONE: &'static str = "ready";
+
+    /// The store is open and served.
+    pub fn done(&self) {
+        self.set(Progress::DONE);
+    }
+
+    fn set(&self, phase: &'static str) {
+        *self.phase.lock().unwrap_or_else(|e| e.into_inner()) = phase;
+        tracing::info!(phase, seconds = self.started.elapsed().as_secs(), "store: {phase}");
+    }
+
+    /// The phase, the seconds since opening began, and the records being written (0 until known).
+    pub fn snapshot(&self) -> (&'static str, u64, u64) {
+        let phase = *self.phase.lock().unwrap_or_else(|e| e.into_inner());
+        (phase, self.started.elapsed().as_secs(), self.records.load(std::sync::atomic::Ordering::Relaxed))
+    }
+}
+
 impl Store {
     /// Opens the store for the fixtures in `config.fixtures_dir`, reusing the one on disk when it
     /// was built from the same fixtures with the same format, and rebuilding it otherwise.
     pub fn open(config: &StoreConfig) -> Result<Store, StoreError> {
-        let started = Instant::now();
-        let dir = &config.data_dir;
-        std::fs::create_dir_all(dir).map_err(io_err(dir))?;
-        let lock_path = dir.join(LOCK);
-        let lock = File::options().create(true).truncate(false).write(true).open(&lock_path).map_err(io_err(&lock_path))?;
-        match lock.try_lock() {
-            Ok(()) => {}
-            Err(std::fs::TryLockError::WouldBlock) => return Err(StoreError::Locked(dir.clone())),
-            Err(std::fs::TryLockError::Error(err)) => return Err(io_err(&lock_path)(err)),
-        }
+        Store::open_in(&DataDir::lock(&config.data_dir)?, config, &Progress::default())
+    }
 
+    /// [`Store::open`] in a data directory this process holds, saying where it is in `progress`.
+    pub fn open_in(data_dir: &Arc<DataDir>, config: &StoreConfig, progress: &Progress) -> Result<Store, StoreError> {
+        let started = Instant::now();
+        let dir = &data_dir.path;
+        progress.set("reading the fixtures' digest");
         let digest = fixtures::digest(&config.fixtures_dir)?;
         let meta = Meta { format: codec::FORMAT_VERSION.to_owned(), digest: digest.clone() };
         let name = store_dir_name(&meta);
         let path = dir.join(&name);
+        // A store still open here (the one served, or one a request two reloads old still
+        // reads) is neither opened twice nor rebuilt under it.
+        if !data_dir.open_stores().insert(name.clone()) {
+            return Err(StoreError::InUse(path));
+        }
+        let opened = Opened { dir: data_dir.clone(), name: name.clone() };
         let current = std::fs::read_to_string(dir.join(CURRENT)).ok();
 
         let reusable = current.as_deref().map(str::trim) == Some(name.as_str()) && path.is_dir();
@@ -64,11 +162,12 @@ impl Store {
         let db = match db {
             Some(db) => {
                 // A run killed between switching `CURRENT` and tidying up leaves the old store.
-                remove_stale(dir, |stale| is_superseded(stale, &name));
+                data_dir.remove_stale(|stale| is_superseded(stale, &name));
                 db
             }
-            None => rebuild(config, &meta, &name)?,
+            None => rebuild(data_dir, config, &meta, &name, progress)?,
         };
+        progress.set("opening the store");
         let projects = read_facets(&db)?;
         let names = RecordKind::ALL.iter().map(|k| tree_of(*k)).chain(Index::ALL.iter().map(|i| i.tree_name())).chain([
             keys::trees::META,
@@ -91,7 +190,7 @@ impl Store {
             trees,
             vocabulary: std::sync::OnceLock::new(),
             derived: Default::default(),
-            _lock: lock,
+            _opened: opened,
         })
     }
 }
@@ -124,13 +223,16 @@ fn read_meta(db: &sled::Db) -> Option<Meta> {
 }
 
 /// Builds a fresh store aside and switches `CURRENT` to it.
-fn rebuild(config: &StoreConfig, meta: &Meta, name: &str) -> Result<sled::Db, StoreError> {
+fn rebuild(data_dir: &DataDir, config: &StoreConfig, meta: &Meta, name: &str, progress: &Progress) -> Result<sled::Db, StoreError> {
     let started = Instant::now();
+    progress.set("reading and checking the fixtures");
     let fixtures = fixtures::load(&config.fixtures_dir)?;
-    let dir = &config.data_dir;
+    progress.records.store(fixtures.dataset.record_count() as u64, std::sync::atomic::Ordering::Relaxed);
+    progress.set("writing the store");
+    let dir = &data_dir.path;
     // Half-built stores of crashed runs only take space, which this build may need.
-    remove_stale(dir, |name| name.starts_with("building-"));
-    let building = dir.join(format!("building-{}", std::process::id()));
+    data_dir.remove_stale(|name| name.starts_with("building-"));
+    let building = dir.join(format!("building-{}-{}", std::process::id(), &name["store-".len()..]));
     let written = (|| {
         let db = open_db(&building, config.cache_bytes)?;
         build::write(&db, &fixtures.dataset)?;
@@ -153,7 +255,7 @@ fn rebuild(config: &StoreConfig, meta: &Meta, name: &str) -> Result<sled::Db, St
     if let Ok(handle) = File::open(dir) {
         let _ = handle.sync_all();
     }
-    remove_stale(dir, |stale| is_superseded(stale, name));
+    data_dir.remove_stale(|stale| is_superseded(stale, name));
     tracing::info!(path = %target.display(), millis = started.elapsed().as_millis() as u64, "store rebuilt from fixtures");
     // The building handle is dropped above, but sled's background flusher may hold the file lock
     // a moment longer; no other process can hold it (the data-directory lock keeps them out).

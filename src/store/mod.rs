@@ -8,13 +8,13 @@ pub mod facets;
 mod kept;
 pub mod keys;
 mod lifecycle;
+pub use lifecycle::{DataDir, Progress};
 pub mod search;
 pub mod text_match;
 mod window;
 
 use std::{
     collections::HashMap,
-    fs::File,
     path::PathBuf,
     sync::atomic::{AtomicU64, Ordering},
 };
@@ -39,6 +39,8 @@ pub enum StoreError {
     DataDir { path: PathBuf, source: std::io::Error },
     #[error("data directory {0} is in use by another capgraph process (its lock file is held)")]
     Locked(PathBuf),
+    #[error("the store {0} is open in this process already (the fixtures are those it serves, or a request still reads it)")]
+    InUse(PathBuf),
     #[error("sled: {0}")]
     Sled(#[from] sled::Error),
     #[error("cannot build the store in {path} (the store in use, if any, is untouched): {source}")]
@@ -184,7 +186,8 @@ pub struct Store {
     /// Values derived from whole record types (the timeline), built on first use: the store
     /// never changes, so they hold as long as it does.
     derived: std::sync::Mutex<HashMap<&'static str, AnyRecord>>,
-    _lock: File,
+    /// Keeps the store's directory while it is open (see `lifecycle`).
+    _opened: lifecycle::Opened,
 }
 
 impl std::fmt::Debug for Store {

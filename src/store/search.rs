@@ -4,7 +4,7 @@
 //! `search/vocab` holds each word once with no value, so that misspelt words can be matched by
 //! edit distance against the vocabulary without reading any postings.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -236,47 +236,62 @@ pub const TARGETS: &str = "search/targets";
 /// `Type:code` → record number, for the records a whole text names.
 pub const NUMBERS: &str = "search/numbers";
 
-/// The postings of every word, gathered in memory while the store is built.
+/// The postings of every word, gathered while the store is built: a record is named by the
+/// number it was first seen under (a few bytes a posting, not its `Type:code`), renumbered in
+/// `Type:code` order when the postings are written.
 #[derive(Default)]
-pub(super) struct Postings(BTreeMap<String, Vec<(String, Field)>>);
+pub(super) struct Postings {
+    words: HashMap<String, Vec<(u32, Field)>>,
+    /// `Type:code` of each record by the number it was seen under.
+    targets: Vec<String>,
+}
 
 impl Postings {
     pub(super) fn add<T: Searchable>(&mut self, record: &T) {
-        let target = format!("{}:{}", T::TYPE_NAME, record.code());
+        let seen = self.targets.len() as u32;
+        let mut any = false;
         for (field, text) in record.search_fields() {
             for word in words(text) {
-                let postings = self.0.entry(word).or_default();
+                any = true;
+                let postings = self.words.entry(word).or_default();
                 // Records are added one at a time, so a duplicate can only be among the entries
                 // this record already added at the end of the list (scanning it all is quadratic).
-                if !postings.iter().rev().take_while(|(t, _)| *t == target).any(|(_, f)| *f == field) {
-                    postings.push((target.clone(), field));
+                if !postings.iter().rev().take_while(|(t, _)| *t == seen).any(|(_, f)| *f == field) {
+                    postings.push((seen, field));
                 }
             }
+        }
+        if any {
+            self.targets.push(format!("{}:{}", T::TYPE_NAME, record.code()));
         }
     }
 
     pub(super) fn write(self, db: &sled::Db) -> Result<(), StoreError> {
-        let mut targets: Vec<&str> = self.0.values().flatten().map(|(t, _)| t.as_str()).collect();
-        targets.sort_unstable();
-        targets.dedup();
-        let number: HashMap<&str, u32> = targets.iter().enumerate().map(|(i, t)| (*t, i as u32)).collect();
-        let (mut by_number, mut numbers) = (sled::Batch::default(), sled::Batch::default());
-        for (i, target) in targets.iter().enumerate() {
-            by_number.insert(&(i as u32).to_be_bytes(), target.as_bytes());
-            numbers.insert(target.as_bytes(), &(i as u32).to_be_bytes());
+        use super::build::Writer;
+        let Postings { words, targets } = self;
+        // Numbers follow `Type:code` order; codes are unique within a type, so no two are equal.
+        let mut order: Vec<u32> = (0..targets.len() as u32).collect();
+        order.sort_unstable_by(|a, b| targets[*a as usize].cmp(&targets[*b as usize]));
+        let mut number = vec![0u32; targets.len()];
+        let (mut by_number, mut numbers) = (Writer::new(db, TARGETS)?, Writer::new(db, NUMBERS)?);
+        for (i, &seen) in order.iter().enumerate() {
+            number[seen as usize] = i as u32;
+            let target = targets[seen as usize].as_bytes();
+            by_number.insert((i as u32).to_be_bytes(), target)?;
+            numbers.insert(target, (i as u32).to_be_bytes())?;
         }
-        let (mut terms, mut vocab) = (sled::Batch::default(), sled::Batch::default());
-        for (word, postings) in &self.0 {
-            let mut postings: Vec<Posting> = postings.iter().map(|(t, f)| (number[t.as_str()], *f)).collect();
+        drop((order, targets));
+        by_number.flush()?;
+        numbers.flush()?;
+        let (mut terms, mut vocab) = (Writer::new(db, TERMS)?, Writer::new(db, VOCAB)?);
+        for (word, postings) in words {
+            let mut postings: Vec<Posting> = postings.into_iter().map(|(t, f)| (number[t as usize], f)).collect();
             postings.sort_unstable_by_key(|(n, _)| *n);
-            terms.insert(word.as_bytes(), codec::encode_postings(&postings));
-            vocab.insert(word.as_bytes(), &[]);
+            terms.insert(word.as_bytes(), codec::encode_postings(&postings))?;
+            vocab.insert(word.as_bytes(), b"")?;
         }
-        db.open_tree(TERMS)?.apply_batch(terms)?;
-        db.open_tree(VOCAB)?.apply_batch(vocab)?;
-        db.open_tree(TARGETS)?.apply_batch(by_number)?;
-        db.open_tree(NUMBERS)?.apply_batch(numbers)?;
-        Ok(())
+        terms.flush()?;
+        vocab.flush()
     }
 }
 

@@ -73,8 +73,11 @@ fn words_with_spans(text: &str) -> Vec<(String, usize, usize)> {
     spans
 }
 
+/// A matched word's start and end (characters) and the query word it matched.
+type Span = (usize, usize, usize);
+
 /// Where in `text` the query words occur: each word of the text close to some query word.
-fn highlights(text: &str, query: &[String]) -> Vec<(usize, usize, usize)> {
+fn highlights(text: &str, query: &[String]) -> Vec<Span> {
     words_with_spans(text)
         .into_iter()
         .filter_map(|(word, start, end)| query.iter().position(|q| closeness(q, &word).is_some()).map(|q| (start, end, q)))
@@ -82,7 +85,7 @@ fn highlights(text: &str, query: &[String]) -> Vec<(usize, usize, usize)> {
 }
 
 /// The match in one text: cut around the first matched word when the text is long.
-fn text_match(field: Field, text: &str, spans: &[(usize, usize, usize)]) -> TextMatch {
+fn text_match(field: Field, text: &str, spans: &[Span]) -> TextMatch {
     let chars: Vec<char> = text.chars().collect();
     let (mut from, mut to) = (0, chars.len());
     if chars.len() > FRAGMENT_CHARS {
@@ -106,7 +109,7 @@ fn text_match(field: Field, text: &str, spans: &[(usize, usize, usize)]) -> Text
     }
     let lead = usize::from(from > 0);
     let mut fragment: String = if from > 0 { ELLIPSIS.to_string() } else { String::new() };
-    fragment.extend(chars[from..to].iter().collect::<String>().trim_end().chars());
+    fragment.push_str(chars[from..to].iter().collect::<String>().trim_end());
     let kept = fragment.chars().count() - lead;
     if to < chars.len() {
         fragment.push(ELLIPSIS);
@@ -123,7 +126,8 @@ fn text_match(field: Field, text: &str, spans: &[(usize, usize, usize)]) -> Text
 /// that field matching the most query words), `first` first, then by the field's order of
 /// importance.
 pub fn text_matches(fields: &[(Field, &str)], query: &[String], first: Field) -> Vec<TextMatch> {
-    let mut best: Vec<(Field, &str, Vec<(usize, usize, usize)>, usize)> = Vec::new();
+    // Per field: its best text, that text's matched spans, and how many query words they match.
+    let mut best: Vec<(Field, &str, Vec<Span>, usize)> = Vec::new();
     for &(field, text) in fields {
         let spans = highlights(text, query);
         let mut words: Vec<usize> = spans.iter().map(|s| s.2).collect();

@@ -25,6 +25,7 @@ pub fn fixtures_dir() -> PathBuf {
 }
 
 /// A running server's base URL, e.g. `http://127.0.0.1:41234`.
+#[derive(Clone)]
 pub struct Server {
     pub base: String,
 }

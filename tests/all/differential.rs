@@ -29,7 +29,8 @@ pub fn app() -> &'static (tokio::runtime::Runtime, AppState) {
 pub fn both(query: &str, variables: &Value, operation: Option<&str>) -> (String, String, Route) {
     let (runtime, state) = app();
     runtime.block_on(async {
-        let engine = &state.engine;
+        let live = state.live().expect("open serves the store");
+        let engine = &live.engine;
         let prepared = engine.prepare(query, operation, Variables::from_json(variables.clone())).await;
         let route = prepared.route();
         let reference = engine.reference(&prepared).await;

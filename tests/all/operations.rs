@@ -317,3 +317,80 @@ async fn an_unknown_persisted_query_is_counted_under_the_operation_name_it_was_s
     let delta = |name: &str, labels: &[(&str, &str)]| after.get(name, labels) - before.get(name, labels);
     assert_eq!(delta(REQUESTS, &labels(&graphql("OpsProjectPage", "graphql_error"), &[])), 1.0, "not `anonymous`");
 }
+
+#[tokio::test]
+async fn sighup_reloads_the_data_under_load_without_failing_or_mixing_versions() {
+    let fixtures = tempfile::tempdir().unwrap();
+    common::copy_fixtures(fixtures.path());
+    let data = tempfile::tempdir().unwrap();
+    let binary = common::Binary::serve(fixtures.path(), data.path());
+    let base = binary.server.base.clone();
+    let digest = |ready: &serde_json::Value| ready["store"]["digest"].as_str().unwrap().to_owned();
+    let readyz =
+        || async { common::client().get(format!("{base}/readyz")).send().await.unwrap().json::<serde_json::Value>().await.unwrap() };
+    let before = digest(&readyz().await);
+    // Two records change together; an answer must show both old or both new.
+    let mut projects = common::read_json(fixtures.path(), "projects.json");
+    for p in projects.as_array_mut().unwrap().iter_mut().filter(|p| p["code"] == "apss" || p["code"] == "mus") {
+        p["note"] = serde_json::json!("Version two, written by the reload test.");
+    }
+    common::write_json(fixtures.path(), "projects.json", &projects);
+    let query = r#"{ a: project(code: "apss") { note } b: project(code: "mus") { note } }"#;
+    let load = {
+        let server = binary.server.clone();
+        tokio::spawn(async move {
+            let mut answers = Vec::new();
+            for _ in 0..300 {
+                answers.push(server.post(query, serde_json::json!({})).await);
+                tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+            }
+            answers
+        })
+    };
+    std::process::Command::new("kill").args(["-HUP", &binary.child.id().to_string()]).status().unwrap();
+    let answers = load.await.unwrap();
+    let mut after = readyz().await;
+    for _ in 0..100 {
+        if digest(&after) != before {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        after = readyz().await;
+    }
+    assert_ne!(digest(&after), before, "the reload switched the data: {after}");
+    for answer in &answers {
+        assert!(answer.get("errors").is_none(), "no request fails during the reload: {answer}");
+        assert_eq!(
+            answer["data"]["a"]["note"] == "Version two, written by the reload test.",
+            answer["data"]["b"]["note"] == "Version two, written by the reload test.",
+            "one version per answer: {answer}"
+        );
+    }
+    let now = binary.server.data(query, serde_json::json!({})).await;
+    assert_eq!(now["a"]["note"], "Version two, written by the reload test.");
+    // Invalid fixtures: the reload is refused and the data served stays.
+    std::fs::write(fixtures.path().join("projects.json"), "[ not json").unwrap();
+    std::process::Command::new("kill").args(["-HUP", &binary.child.id().to_string()]).status().unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    assert_eq!(digest(&readyz().await), digest(&after));
+    assert_eq!(binary.server.data(query, serde_json::json!({})).await, now);
+    assert!(binary.stop().success());
+}
+
+#[tokio::test]
+async fn two_replicas_on_the_same_fixtures_answer_byte_for_byte_alike() {
+    let (one, two) = (common::start(ServeArgs::default()), common::start(ServeArgs::default()));
+    for path in
+        ["/readyz", "/graphql?query=%7B%20project(code%3A%20%22apss%22)%20%7B%20id%20name%20participants%20%7B%20role%20%7D%20%7D%20%7D"]
+    {
+        let (a, b) = (common::client().get(one.url(path)).send().await.unwrap(), common::client().get(two.url(path)).send().await.unwrap());
+        assert_eq!(a.headers().get("etag"), b.headers().get("etag"), "{path}");
+        let (a, b) = (a.bytes().await.unwrap(), b.bytes().await.unwrap());
+        if path == "/readyz" {
+            let (a, b): (serde_json::Value, serde_json::Value) = (serde_json::from_slice(&a).unwrap(), serde_json::from_slice(&b).unwrap());
+            assert_eq!(a["store"]["digest"], b["store"]["digest"]);
+        } else {
+            assert_eq!(a, b, "{path}");
+        }
+    }
+}

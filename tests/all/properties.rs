@@ -35,7 +35,7 @@ fn app() -> &'static (tokio::runtime::Runtime, AppState) {
 /// Runs one request as `/graphql` would and checks the answer is well-formed.
 fn run(query: &str, variables: Value, operation_name: Option<String>) -> Result<(), TestCaseError> {
     let (runtime, state) = app();
-    let engine = state.engine.clone();
+    let engine = state.live().expect("open serves the store").engine.clone();
     let text = query.to_owned();
     let execute = async move {
         let prepared = engine.prepare(&text, operation_name.as_deref(), Variables::from_json(variables)).await;

@@ -30,8 +30,9 @@ fn main() -> anyhow::Result<()> {
         capgraph::config::ServeArgs { data_dir: data.clone(), response_cache_mb: 0, max_complexity: 100_000_000, ..Default::default() };
     let state = capgraph::open(&serve, fixtures.into())?;
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let live = state.live().expect("open serves the store");
     runtime.block_on(async {
-        let engine = &state.engine;
+        let engine = &live.engine;
         let answer = |_| async {
             let prepared = engine.prepare(&query, None, variables.clone()).await;
             engine.run(vec![prepared], None).await.remove(0).json.len()
