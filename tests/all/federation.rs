@@ -237,8 +237,9 @@ async fn a_gateway_composes_capgraph_with_another_subgraph_and_answers_across_bo
     assert_eq!(costs[0], (1, 1), "one _entities request, one store read");
     assert_eq!(costs[1], costs[0], "many representations cost what one does");
 
-    // Straight to capgraph: a mix of types, by code and by id, unknown ones null, in order; read
-    // in one round (one batched read per record type).
+    // Straight to capgraph: a mix of types (Disagreement, the twelfth record type, among them), by
+    // code and by id, unknown ones null, in order; read in one round (one batched read per record
+    // type).
     let id = |ty: &str, code: &str| {
         use base64::Engine;
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("{ty}:{code}"))
@@ -251,6 +252,8 @@ async fn a_gateway_composes_capgraph_with_another_subgraph_and_answers_across_bo
         { "__typename": "Project", "id": id("Project", "r-socc") },
         { "__typename": "Nation", "id": id("Project", "mawi") },
         { "__typename": "Nation", "code": "FRA" },
+        { "__typename": "Disagreement", "code": "mrtt-fleet-size" },
+        { "__typename": "Disagreement", "id": id("Disagreement", "css-objective-3-title") },
     ]);
     let query = "query($r: [_Any!]!) { _entities(representations: $r) { __typename ... on Record { code name } } }";
     let before = counters(&server).await;
@@ -267,9 +270,11 @@ async fn a_gateway_composes_capgraph_with_another_subgraph_and_answers_across_bo
             entity("Project", "r-socc", "Regional Special Operations Component Command"),
             null,
             entity("Nation", "FRA", "France"),
+            entity("Disagreement", "mrtt-fleet-size", "The size of the multinational MRTT fleet"),
+            entity("Disagreement", "css-objective-3-title", "The title of the Commercial Space Strategy's third objective"),
         ])
     );
-    assert_eq!(after.0 - before.0, 3, "one batched read for each of the three record types");
+    assert_eq!(after.0 - before.0, 4, "one batched read for each of the four record types");
 
     // Bad representations are GraphQL errors with a code.
     for (representation, says) in [
