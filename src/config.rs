@@ -28,7 +28,12 @@ pub enum Command {
     /// Validate the fixtures and report every problem; exit non-zero if there is any.
     Check,
     /// Print the GraphQL schema (SDL).
-    Schema,
+    Schema {
+        /// Print the Apollo Federation v2 subgraph SDL instead (`@link`, `@key` on every record
+        /// type), as `_service { sdl }` answers it: what a supergraph is composed from.
+        #[arg(long)]
+        subgraph: bool,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

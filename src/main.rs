@@ -35,8 +35,12 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let logging = init_logging(cli.log_format);
     let result = match cli.command {
-        Some(Command::Schema) => {
+        Some(Command::Schema { subgraph: false }) => {
             print!("{}", capgraph::schema::sdl());
+            Ok(())
+        }
+        Some(Command::Schema { subgraph: true }) => {
+            print!("{}", capgraph::schema::subgraph_sdl());
             Ok(())
         }
         Some(Command::Check) => check(&cli.fixtures),

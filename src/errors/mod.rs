@@ -84,6 +84,12 @@ pub enum FieldError {
     UnknownCurrency { argument: String, text: String, known: String },
     #[error("{argument}: no nation or organisation has the code or name {text:?}")]
     UnknownParticipant { argument: String, text: String },
+    #[error("representations[{index}]: an entity representation is an object with a `__typename` string")]
+    NotARepresentation { index: usize },
+    #[error("representations[{index}]: {type_name:?} is not an entity type of this subgraph (every record type is)")]
+    NotAnEntity { index: usize, type_name: String },
+    #[error("representations[{index}]: a {type_name} representation needs its key, `code` or `id`, as a string")]
+    NoEntityKey { index: usize, type_name: &'static str },
     /// Details are logged where it happens ([`FieldError::internal`]), never sent.
     #[error("internal error")]
     Internal,

@@ -295,15 +295,19 @@ pub enum TypeDef {
     Union { name: &'static str, description: &'static str, members: Vec<&'static str> },
     Enum { name: &'static str, description: &'static str, values: Vec<(&'static str, &'static str)> },
     Input { name: &'static str, description: &'static str, fields: Vec<InputDef> },
+    /// A custom scalar (federation's `_Any`): any value, passed to resolvers as given.
+    Scalar { name: &'static str, description: &'static str },
 }
 
 impl TypeDef {
     pub fn name(&self) -> &'static str {
         match self {
             TypeDef::Object(object) => object.ty.name(),
-            TypeDef::Interface { name, .. } | TypeDef::Union { name, .. } | TypeDef::Enum { name, .. } | TypeDef::Input { name, .. } => {
-                name
-            }
+            TypeDef::Interface { name, .. }
+            | TypeDef::Union { name, .. }
+            | TypeDef::Enum { name, .. }
+            | TypeDef::Input { name, .. }
+            | TypeDef::Scalar { name, .. } => name,
         }
     }
 }

@@ -7,8 +7,8 @@ use std::sync::{Arc, Mutex};
 
 use async_graphql::{
     dynamic::{
-        Enum, EnumItem, Field, FieldFuture, FieldValue, InputObject, InputValue, Interface, InterfaceField, Object, Schema, SchemaBuilder,
-        TypeRef, Union,
+        Enum, EnumItem, Field, FieldFuture, FieldValue, InputObject, InputValue, Interface, InterfaceField, Object, Scalar, Schema,
+        SchemaBuilder, TypeRef, Union,
     },
     Name, SDLExportOptions, Value, Variables,
 };
@@ -151,9 +151,21 @@ fn resolver(def: FieldDef, root: bool) -> Field {
     field
 }
 
-fn builder() -> SchemaBuilder {
+/// The schema built from the definitions. It serves requests with federation's types and root
+/// fields as capgraph defines them (plain GraphQL, resolved like any other field). With
+/// `subgraph`, for the subgraph SDL only: every record type gets its `@key`s, and async-graphql's
+/// federation support adds its own `_Any`, `_Entity`, `_Service`, `_service` and `_entities`,
+/// which the federation SDL leaves out, as the subgraph specification asks.
+fn builder_for(subgraph: bool) -> SchemaBuilder {
+    use super::types::{ENTITY_KEYS, FEDERATION_FIELDS, FEDERATION_TYPES};
     let mut builder = Schema::build(ObjType::Query.name(), None, None);
+    if subgraph {
+        builder = builder.enable_federation();
+    }
     for ty in registry().types() {
+        if subgraph && FEDERATION_TYPES.contains(&ty.name()) {
+            continue;
+        }
         builder = match ty {
             TypeDef::Object(object) => {
                 let mut out = Object::new(object.ty.name());
@@ -163,11 +175,20 @@ fn builder() -> SchemaBuilder {
                 for interface in &object.implements {
                     out = out.implement(*interface);
                 }
+                if subgraph && crate::model::RecordKind::from_type_name(object.ty.name()).is_some() {
+                    for key in ENTITY_KEYS {
+                        out = out.key(key);
+                    }
+                }
                 for field in &object.fields {
+                    if subgraph && object.ty == ObjType::Query && FEDERATION_FIELDS.contains(&field.name) {
+                        continue;
+                    }
                     out = out.field(resolver(field.clone(), object.ty == ObjType::Query));
                 }
                 builder.register(out)
             }
+            TypeDef::Scalar { name, description } => builder.register(Scalar::new(*name).description(*description)),
             TypeDef::Interface { name, description, fields } => {
                 let mut out = Interface::new(*name).description(*description);
                 for (field, ty, description) in fields {
@@ -196,6 +217,10 @@ fn builder() -> SchemaBuilder {
         };
     }
     builder
+}
+
+fn builder() -> SchemaBuilder {
+    builder_for(false)
 }
 
 /// Options of the schema that serves requests.
@@ -258,4 +283,12 @@ fn configured(builder: SchemaBuilder, options: SchemaOptions) -> Schema {
 pub fn sdl() -> String {
     let schema = builder().finish().unwrap_or_else(|err| panic!("the schema definitions are inconsistent: {err}"));
     schema.sdl_with_options(SDLExportOptions::new().sorted_fields().sorted_arguments().sorted_enum_items())
+}
+
+/// The subgraph SDL (Apollo Federation v2): the same types and fields, `extend schema @link(…)`
+/// importing the federation directives, `@key(fields: "code") @key(fields: "id")` on every record
+/// type, without federation's own types and root fields; sorted like [`sdl`].
+pub fn subgraph_sdl() -> String {
+    let schema = builder_for(true).finish().unwrap_or_else(|err| panic!("the schema definitions are inconsistent: {err}"));
+    schema.sdl_with_options(SDLExportOptions::new().federation().sorted_fields().sorted_arguments().sorted_enum_items())
 }

@@ -89,3 +89,10 @@ pub fn registry() -> &'static Registry {
 pub fn sdl() -> String {
     dynamic::sdl()
 }
+
+/// The subgraph SDL (Apollo Federation v2, see [`types::FEDERATION_TYPES`]), sorted like
+/// [`sdl`]: what `_service { sdl }` answers. Built once.
+pub fn subgraph_sdl() -> &'static str {
+    static SDL: LazyLock<String> = LazyLock::new(dynamic::subgraph_sdl);
+    &SDL
+}

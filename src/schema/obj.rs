@@ -81,6 +81,7 @@ macro_rules! record_obj_types {
             ProcurementContractEdge,
             NodeConnection,
             NodeEdge,
+            _Service,
         );
     };
 }

@@ -10,6 +10,7 @@ mod api;
 mod browser;
 mod differential;
 mod events;
+mod federation;
 mod field_order;
 mod figures;
 mod fixtures_crosscheck;

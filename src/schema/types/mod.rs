@@ -31,7 +31,8 @@ type_modules!(
     enums,
     search,
     stats,
-    timeline
+    timeline,
+    federation
 );
 
 use std::sync::Arc;
@@ -48,6 +49,7 @@ use crate::{
     store::Stored,
 };
 
+pub use federation::{FIELDS as FEDERATION_FIELDS, KEYS as ENTITY_KEYS, TYPES as FEDERATION_TYPES};
 pub use values::{citations, date, figures, inferred, FIGURES, INFERRED};
 
 /// The fields every record has, as an interface declares them.

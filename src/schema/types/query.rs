@@ -7,7 +7,7 @@ use crate::{
         fetch::Ctx,
         ids,
         obj::{Obj, ObjType, Out},
-        types::{area, contract, disagreement, event, nation, organisation, person, place, project, search, strategy, timeline},
+        types::{area, contract, disagreement, event, federation, nation, organisation, person, place, project, search, strategy, timeline},
     },
     store::Longest,
 };
@@ -184,5 +184,5 @@ pub fn query() -> TypeDef {
         contract::list,
         &[("filter", "ContractFilter"), ("orderBy", "ContractOrder")],
     );
-    search::fields(object).finish()
+    federation::fields(search::fields(object)).finish()
 }
