@@ -291,12 +291,31 @@ impl<S> std::ops::Deref for Src<'_, S> {
 /// Every kind of type the schema defines.
 pub enum TypeDef {
     Object(ObjectDef),
-    Interface { name: &'static str, description: &'static str, fields: Vec<(&'static str, Ty, &'static str)> },
-    Union { name: &'static str, description: &'static str, members: Vec<&'static str> },
-    Enum { name: &'static str, description: &'static str, values: Vec<(&'static str, &'static str)> },
-    Input { name: &'static str, description: &'static str, fields: Vec<InputDef> },
+    Interface {
+        name: &'static str,
+        description: &'static str,
+        fields: Vec<(&'static str, Ty, &'static str)>,
+    },
+    Union {
+        name: &'static str,
+        description: &'static str,
+        members: Vec<&'static str>,
+    },
+    Enum {
+        name: &'static str,
+        description: &'static str,
+        values: Vec<(&'static str, &'static str)>,
+    },
+    Input {
+        name: &'static str,
+        description: &'static str,
+        fields: Vec<InputDef>,
+    },
     /// A custom scalar (federation's `_Any`): any value, passed to resolvers as given.
-    Scalar { name: &'static str, description: &'static str },
+    Scalar {
+        name: &'static str,
+        description: &'static str,
+    },
 }
 
 impl TypeDef {

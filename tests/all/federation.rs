@@ -172,7 +172,8 @@ async fn a_gateway_composes_capgraph_with_another_subgraph_and_answers_across_bo
     let gateway = supergraph.gateway.clone();
 
     // capgraph's fields, then the liaison subgraph's on the same Nation and on its Projects.
-    let query = r#"{ nation(code: "HUN") { code name liaisonOffice projects(first: 50) { nodes { code name reviews { rating text } } } } }"#;
+    let query =
+        r#"{ nation(code: "HUN") { code name liaisonOffice projects(first: 50) { nodes { code name reviews { rating text } } } } }"#;
     let answer = data(&gateway, query, json!({})).await;
     let nation = &answer["nation"];
     assert_eq!(nation["name"], "Hungary");
@@ -283,7 +284,9 @@ async fn a_gateway_composes_capgraph_with_another_subgraph_and_answers_across_bo
         (json!({ "__typename": "Money", "code": "DEU" }), "not an entity type"),
         (json!({ "__typename": "Nation", "name": "Germany" }), "needs its key"),
     ] {
-        let answer = post(&capgraph_url, "query($r: [_Any!]!) { _entities(representations: $r) { __typename } }", json!({ "r": [representation] })).await;
+        let answer =
+            post(&capgraph_url, "query($r: [_Any!]!) { _entities(representations: $r) { __typename } }", json!({ "r": [representation] }))
+                .await;
         assert_eq!(common::error_code(&answer), "BAD_USER_INPUT", "{answer}");
         let message = answer["errors"][0]["message"].as_str().unwrap();
         assert!(message.starts_with("representations[0]") && message.contains(says), "{message}");

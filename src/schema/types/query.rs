@@ -7,7 +7,9 @@ use crate::{
         fetch::Ctx,
         ids,
         obj::{Obj, ObjType, Out},
-        types::{area, contract, disagreement, event, federation, nation, organisation, person, place, project, search, strategy, timeline},
+        types::{
+            area, contract, disagreement, event, federation, nation, organisation, person, place, project, search, strategy, timeline,
+        },
     },
     store::Longest,
 };
