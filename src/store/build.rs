@@ -1,9 +1,10 @@
 //! Writes a validated dataset into an empty sled database: records, indexes, lookups.
 //!
-//! Everything is written in bounded batches ([`Writer`]), as it is produced: the build holds the
-//! dataset and the search postings (record numbers, not names), never a copy of what it writes.
-//! At ×1000 a build that gathered every record, link and posting in memory first peaked near
-//! 6 GB (bench/README.md, "Streaming build").
+//! Everything is written as it is produced, one insert at a time: the build holds the dataset and
+//! the search postings (record numbers, not names), never a copy of what it writes. Neither does
+//! sled: its `apply_batch` pins the epoch and the log for the whole batch, and a build written in
+//! batches climbed to several times the memory of one written key by key, and took twice as long
+//! (bench/README.md, "Streaming build").
 
 use std::collections::HashMap;
 
@@ -14,74 +15,34 @@ use super::{
 };
 use crate::model::{self, text::fold, Dataset, Record};
 
-/// Entries per sled batch: enough that a batch's fixed cost is spread thin, few enough that a
-/// batch (sled copies it into its log) stays a few MB.
-pub(super) const BATCH_ENTRIES: usize = 4096;
-
-/// One tree's pending writes, applied whenever [`BATCH_ENTRIES`] have gathered. sled's batches
-/// keep the last value of a key written twice, as a tree's inserts do, so writing a tree in
-/// several batches in the same order leaves the same contents as one batch.
-pub(super) struct Writer {
-    tree: sled::Tree,
-    batch: sled::Batch,
-    pending: usize,
-}
-
-impl Writer {
-    pub(super) fn new(db: &sled::Db, tree: &str) -> Result<Writer, StoreError> {
-        Ok(Writer { tree: db.open_tree(tree)?, batch: sled::Batch::default(), pending: 0 })
-    }
-
-    pub(super) fn insert(&mut self, key: impl AsRef<[u8]>, value: impl AsRef<[u8]>) -> Result<(), StoreError> {
-        self.batch.insert(key.as_ref(), value.as_ref());
-        self.pending += 1;
-        if self.pending >= BATCH_ENTRIES {
-            self.flush()?;
-        }
-        Ok(())
-    }
-
-    pub(super) fn flush(&mut self) -> Result<(), StoreError> {
-        if self.pending > 0 {
-            self.tree.apply_batch(std::mem::take(&mut self.batch))?;
-            self.pending = 0;
-        }
-        Ok(())
-    }
-
-    pub(super) fn tree(&self) -> &sled::Tree {
-        &self.tree
-    }
-}
-
-/// The index trees' writers, one per index. (A link recorded twice, such as a strategy reached
-/// directly and through an objective, is kept once: the later write of its key wins, as it did
-/// when links were gathered in a map.)
-struct Links(Vec<Writer>);
+/// The index trees, one per index. (A link recorded twice, such as a strategy reached directly
+/// and through an objective, is kept once: the later write of its key wins, as it did when links
+/// were gathered in a map.)
+struct Links(Vec<sled::Tree>);
 
 impl Links {
     fn new(db: &sled::Db) -> Result<Links, StoreError> {
-        Ok(Links(Index::ALL.iter().map(|index| Writer::new(db, index.tree_name())).collect::<Result<_, _>>()?))
+        Ok(Links(Index::ALL.iter().map(|index| db.open_tree(index.tree_name())).collect::<Result<_, _>>()?))
     }
 
     fn add(&mut self, index: Index, from: &str, to: &str, meta: &LinkMeta) -> Result<(), StoreError> {
         let at = Index::ALL.iter().position(|i| *i == index).expect("every index is in Index::ALL");
-        self.0[at].insert(keys::link_key(from, to), codec::encode(meta)?)
+        self.0[at].insert(keys::link_key(from, to), codec::encode(meta)?)?;
+        Ok(())
     }
 
     fn plain(&mut self, index: Index, from: &str, to: &str) -> Result<(), StoreError> {
         self.add(index, from, to, &LinkMeta::default())
     }
 
-    /// Applies what is pending, then stores each record's link count per index, counted from the
-    /// tree itself (its keys in order, so one record's links are adjacent): `projectCount` and
-    /// `totalCount` need not read every link.
-    fn finish(mut self, db: &sled::Db) -> Result<(), StoreError> {
-        let mut counts = Writer::new(db, keys::trees::LINK_COUNTS)?;
-        for (index, writer) in Index::ALL.iter().zip(&mut self.0) {
-            writer.flush()?;
+    /// Stores each record's link count per index, counted from the tree itself (its keys in
+    /// order, so one record's links are adjacent): `projectCount` and `totalCount` need not read
+    /// every link.
+    fn finish(self, db: &sled::Db) -> Result<(), StoreError> {
+        let counts = db.open_tree(keys::trees::LINK_COUNTS)?;
+        for (index, tree) in Index::ALL.iter().zip(&self.0) {
             let mut current: Option<(Vec<u8>, u64)> = None;
-            for key in writer.tree().iter().keys() {
+            for key in tree.iter().keys() {
                 let key = key?;
                 let from = &key[..key.iter().position(|b| *b == 0).unwrap_or(key.len())];
                 match &mut current {
@@ -97,13 +58,13 @@ impl Links {
                 counts.insert(keys::link_key(index.tree_name(), &String::from_utf8_lossy(&last)), codec::encode(&count)?)?;
             }
         }
-        counts.flush()
+        Ok(())
     }
 }
 
-/// The lookup tree's writer and the search postings, filled by every type.
-struct Batches {
-    lookup: Writer,
+/// How records are found, filled by every type: the lookup tree and the search postings.
+struct Finders {
+    lookup: sled::Tree,
     search: search::Postings,
 }
 
@@ -187,8 +148,8 @@ impl LookupNames for model::Person {
 macro_rules! all_records {
     ($($kind:ident($ty:ty, $name:literal, $tree:literal, $field:ident, $file:literal, $noun:literal, $plural:literal)),+ $(,)?) => {
         /// Writes the records of every type.
-        fn all_records(db: &sled::Db, data: &Dataset, batches: &mut Batches, links: &mut Links) -> Result<(), StoreError> {
-            $(records(db, &data.$field, batches, links)?;)+
+        fn all_records(db: &sled::Db, data: &Dataset, finders: &mut Finders, links: &mut Links) -> Result<(), StoreError> {
+            $(records(db, &data.$field, finders, links)?;)+
             Ok(())
         }
     };
@@ -199,19 +160,18 @@ crate::for_each_record!(all_records);
 fn records<T: Stored + Searchable + LookupNames>(
     db: &sled::Db,
     records: &[T],
-    batches: &mut Batches,
+    finders: &mut Finders,
     links: &mut Links,
 ) -> Result<(), StoreError> {
-    let mut writer = Writer::new(db, T::TREE)?;
+    let tree = db.open_tree(T::TREE)?;
     for record in records {
-        writer.insert(record.code().as_bytes(), codec::encode(record)?)?;
+        tree.insert(record.code().as_bytes(), codec::encode(record)?)?;
         cite(links, record)?;
-        batches.search.add(record);
+        finders.search.add(record);
         for name in std::iter::once(record.code()).chain(record.lookup_names()) {
-            batches.lookup.insert(keys::lookup_key(T::TYPE_NAME, &fold(name)), record.code().as_bytes())?;
+            finders.lookup.insert(keys::lookup_key(T::TYPE_NAME, &fold(name)), record.code().as_bytes())?;
         }
     }
-    writer.flush()?;
     db.open_tree(keys::trees::META)?.insert(keys::count_key(T::TREE), codec::encode(&(records.len() as u64))?)?;
     Ok(())
 }
@@ -225,12 +185,11 @@ fn cite<T: Record>(links: &mut Links, record: &T) -> Result<(), StoreError> {
 }
 
 pub(super) fn write(db: &sled::Db, data: &Dataset) -> Result<(), StoreError> {
-    let mut batches = Batches { lookup: Writer::new(db, keys::trees::LOOKUP)?, search: search::Postings::default() };
+    let mut finders = Finders { lookup: db.open_tree(keys::trees::LOOKUP)?, search: search::Postings::default() };
     let mut links = Links::new(db)?;
-    all_records(db, data, &mut batches, &mut links)?;
-    batches.lookup.flush()?;
+    all_records(db, data, &mut finders, &mut links)?;
     db.open_tree(keys::trees::FACETS)?.insert(keys::trees::PROJECT_FACETS, codec::encode(&ProjectFacets::build(&data.projects))?)?;
-    batches.search.write(db)?;
+    finders.search.write(db)?;
 
     let strategy_of: HashMap<&str, &str> = data.objectives.iter().map(|o| (o.code.as_str(), o.strategy.as_str())).collect();
     for project in &data.projects {

@@ -267,31 +267,27 @@ impl Postings {
     }
 
     pub(super) fn write(self, db: &sled::Db) -> Result<(), StoreError> {
-        use super::build::Writer;
         let Postings { words, targets } = self;
         // Numbers follow `Type:code` order; codes are unique within a type, so no two are equal.
         let mut order: Vec<u32> = (0..targets.len() as u32).collect();
         order.sort_unstable_by(|a, b| targets[*a as usize].cmp(&targets[*b as usize]));
         let mut number = vec![0u32; targets.len()];
-        let (mut by_number, mut numbers) = (Writer::new(db, TARGETS)?, Writer::new(db, NUMBERS)?);
+        let (by_number, numbers) = (db.open_tree(TARGETS)?, db.open_tree(NUMBERS)?);
         for (i, &seen) in order.iter().enumerate() {
             number[seen as usize] = i as u32;
             let target = targets[seen as usize].as_bytes();
-            by_number.insert((i as u32).to_be_bytes(), target)?;
-            numbers.insert(target, (i as u32).to_be_bytes())?;
+            by_number.insert(&(i as u32).to_be_bytes(), target)?;
+            numbers.insert(target, &(i as u32).to_be_bytes())?;
         }
         drop((order, targets));
-        by_number.flush()?;
-        numbers.flush()?;
-        let (mut terms, mut vocab) = (Writer::new(db, TERMS)?, Writer::new(db, VOCAB)?);
+        let (terms, vocab) = (db.open_tree(TERMS)?, db.open_tree(VOCAB)?);
         for (word, postings) in words {
             let mut postings: Vec<Posting> = postings.into_iter().map(|(t, f)| (number[t as usize], f)).collect();
             postings.sort_unstable_by_key(|(n, _)| *n);
             terms.insert(word.as_bytes(), codec::encode_postings(&postings))?;
             vocab.insert(word.as_bytes(), b"")?;
         }
-        terms.flush()?;
-        vocab.flush()
+        Ok(())
     }
 }
 

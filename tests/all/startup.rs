@@ -206,6 +206,23 @@ fn a_syntax_error_is_reported_once_not_echoed_by_every_reference_into_the_file()
 }
 
 #[test]
+fn a_file_that_is_not_a_list_of_records_says_so_and_the_other_files_are_still_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_fixtures(dir.path());
+    let places = read_json(dir.path(), "places.json");
+    std::fs::write(dir.path().join("places.json"), serde_json::to_vec(&json!({ "places": places })).unwrap()).unwrap();
+    let mut events = read_json(dir.path(), "events.json");
+    events[0]["date"] = json!("2024-13-01");
+    write_json(dir.path(), "events.json", &events);
+    let (ok, stderr) = check(dir.path());
+    assert!(!ok);
+    let problems: Vec<&str> = stderr.lines().filter(|l| l.starts_with("  ")).collect();
+    assert_eq!(problems.len(), 2, "{stderr}");
+    assert!(problems.iter().any(|p| p.ends_with("places.json: must be a JSON array of records")), "{stderr}");
+    assert!(problems.iter().any(|p| p.contains("events.json") && p.contains("date")), "{stderr}");
+}
+
+#[test]
 fn a_bad_date_says_what_is_wrong_and_an_unknown_code_suggests_the_nearest() {
     let dir = tempfile::tempdir().unwrap();
     copy_fixtures(dir.path());
