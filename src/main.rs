@@ -84,7 +84,7 @@ async fn serve(args: ServeArgs, fixtures: std::path::PathBuf) -> anyhow::Result<
         let _ = stop.send(true);
     });
 
-    let opening = capgraph::reload::open_first(&args, &fixtures, &data_dir, &progress);
+    let opening = capgraph::reload::open_with_progress(&args, &fixtures, &data_dir, &progress);
     let live = tokio::select! {
         live = opening => live.context("cannot open the store")?,
         () = wait_for(stopped.clone()) => {

@@ -19,8 +19,14 @@ use crate::{
 /// How often a store build says where it is.
 const PROGRESS_EVERY: Duration = Duration::from_secs(5);
 
-/// Opens (or builds) the store on a blocking thread, logging its phase every few seconds.
-pub async fn open_first(args: &ServeArgs, fixtures: &Path, data_dir: &Arc<DataDir>, progress: &Arc<Progress>) -> Result<Live, StoreError> {
+/// Opens (or builds) a store on a blocking thread, logging its phase every few seconds: the first
+/// one, or a reload's.
+pub async fn open_with_progress(
+    args: &ServeArgs,
+    fixtures: &Path,
+    data_dir: &Arc<DataDir>,
+    progress: &Arc<Progress>,
+) -> Result<Live, StoreError> {
     let (args, fixtures, data_dir, progress) = (args.clone(), fixtures.to_owned(), data_dir.clone(), progress.clone());
     let ticker = tokio::spawn(log_progress(progress.clone()));
     let opened = tokio::task::spawn_blocking(move || crate::load(&args, &fixtures, &data_dir, &progress)).await;
@@ -81,8 +87,8 @@ pub async fn reload(state: &AppState, args: &ServeArgs, fixtures: &Path, data_di
         }
     }
     let progress = Arc::new(Progress::default());
-    *state.progress.write().unwrap_or_else(|e| e.into_inner()) = progress.clone();
-    let opened = open_first(args, fixtures, data_dir, &progress).await;
+    state.track(progress.clone());
+    let opened = open_with_progress(args, fixtures, data_dir, &progress).await;
     progress.done();
     match opened {
         Ok(live) => {

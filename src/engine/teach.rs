@@ -18,7 +18,7 @@ use crate::{
 };
 
 /// The closest of `candidates` to `wrong`, if it is close enough to be a likely typo.
-fn nearest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub(super) fn nearest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let wrong_lower = wrong.to_lowercase();
     let max = (wrong.chars().count() / 3).max(1);
     candidates

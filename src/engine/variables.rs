@@ -60,7 +60,13 @@ fn coerce(value: Value, ty: &Type, path: &mut String) -> Result<Value, String> {
                         };
                         match item {
                             Some(item) if values.iter().any(|(v, _)| *v == item) => Ok(Value::Enum(Name::new(item))),
-                            _ => wrong(&value),
+                            _ => {
+                                let names = values.iter().map(|(v, _)| *v);
+                                let near = item.and_then(|item| super::teach::nearest(item, names.clone()));
+                                let near = near.map(|n| format!(" (did you mean {n}?)")).unwrap_or_default();
+                                let all = names.collect::<Vec<_>>().join(", ");
+                                Err(format!("{path}: expected {ty}, got {}{near}; {name} is one of {all}", shown(&value)))
+                            }
                         }
                     }
                     Some(TypeDef::Input { fields, .. }) => {

@@ -67,16 +67,13 @@ pub async fn method_not_allowed() -> Response {
     response
 }
 
-/// Seconds a client is asked to wait (`Retry-After`) while the store builds.
-const RETRY_AFTER_SECONDS: &str = "2";
-
 pub async fn execute(State(app): State<AppState>, Extension(route): Extension<Arc<Route>>, request: axum::extract::Request) -> Response {
     // The request keeps this version of the data to the end, whatever a reload does meanwhile.
     let Some(live) = app.live() else {
         let (phase, seconds, _) = app.progress().snapshot();
         let message = format!("the store is being built ({phase}, {seconds} s so far); retry shortly");
         let mut response = error_response(StatusCode::SERVICE_UNAVAILABLE, code::STARTING, message);
-        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static(RETRY_AFTER_SECONDS));
+        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static(super::state::RETRY_AFTER_SECONDS));
         return response;
     };
     let (parts, body) = request.into_parts();

@@ -20,7 +20,7 @@ pub async fn readyz(State(app): State<AppState>) -> Response {
     let Some(live) = app.live() else {
         let (phase, seconds, records) = app.progress().snapshot();
         let body = json!({ "status": "starting", "phase": phase, "seconds": seconds, "records": records });
-        return (StatusCode::SERVICE_UNAVAILABLE, [(header::RETRY_AFTER, "2")], Json(body)).into_response();
+        return (StatusCode::SERVICE_UNAVAILABLE, [(header::RETRY_AFTER, super::state::RETRY_AFTER_SECONDS)], Json(body)).into_response();
     };
     let info = live.store.info();
     let counts = live.store.counts().unwrap_or_default();

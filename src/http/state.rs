@@ -58,7 +58,7 @@ pub struct Shared {
     /// The data served; `None` while the first store builds.
     live: RwLock<Option<Arc<Live>>>,
     /// Where the store being opened is (the first one, or a reload's).
-    pub progress: RwLock<Arc<Progress>>,
+    progress: RwLock<Arc<Progress>>,
     pub limits: HttpLimits,
     /// The SDL, rendered once.
     pub sdl: Arc<str>,
@@ -84,6 +84,9 @@ impl Live {
     }
 }
 
+/// Seconds a client is asked to wait (`Retry-After`) while the first store builds.
+pub const RETRY_AFTER_SECONDS: &str = "2";
+
 impl AppState {
     /// State that serves nothing yet: probes answer, GraphQL waits for [`AppState::switch`].
     pub fn starting(limits: HttpLimits, sdl: Arc<str>, progress: Arc<Progress>) -> AppState {
@@ -107,6 +110,11 @@ impl AppState {
     /// Where the store being opened is.
     pub fn progress(&self) -> Arc<Progress> {
         self.progress.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Reports `progress` from now on: a reload's build, while the data before it serves.
+    pub fn track(&self, progress: Arc<Progress>) {
+        *self.progress.write().unwrap_or_else(|e| e.into_inner()) = progress;
     }
 }
 

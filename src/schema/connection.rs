@@ -228,12 +228,12 @@ pub fn connection_object(connection: ObjType, node: &'static str, edge: ObjType)
 impl Page {
     /// The records of the whole list behind this page (every page), read if need be; empty
     /// when the list was not kept.
-    pub fn whole<T: crate::store::Stored>(&self, cx: &Ctx<'_>) -> Result<Vec<Arc<T>>, Fail> {
+    pub fn whole<T: crate::store::Stored>(&self, cx: &Ctx<'_>) -> Result<Arc<Vec<Arc<T>>>, Fail> {
         match &self.whole {
-            Whole::NotKept => Ok(Vec::new()),
-            Whole::Records(records) => Ok(records.clone().downcast::<Vec<Arc<T>>>().map(|r| r.as_ref().clone()).unwrap_or_default()),
-            Whole::Codes(codes) => cx.records(codes.iter().map(String::as_str)),
-            Whole::Linked(index, from) => cx.records(cx.links(*index, from)?.iter().map(|l| l.to.as_str())),
+            Whole::NotKept => Ok(Arc::default()),
+            Whole::Records(records) => Ok(records.clone().downcast::<Vec<Arc<T>>>().unwrap_or_default()),
+            Whole::Codes(codes) => cx.records(codes.iter().map(String::as_str)).map(Arc::new),
+            Whole::Linked(index, from) => cx.records(cx.links(*index, from)?.iter().map(|l| l.to.as_str())).map(Arc::new),
         }
     }
 }

@@ -122,6 +122,18 @@ async fn misspellings_get_the_nearest_name_and_enums_their_values() {
     assert!(message(&value).ends_with(
         "does not contain the value \"ESTABLISHD\". Did you mean ESTABLISHED? ProjectStatus is one of BEING_ESTABLISHED, ESTABLISHED, ESTABLISHED_AND_DELIVERING, COMPLETED."
     ), "{}", message(&value));
+    // A variable's enum value is JSON: the same help, at the path inside the variable.
+    let variable = shared()
+        .post(
+            r#"query ($s: [ProjectStatus!]) { projects(filter: { status: $s }) { totalCount } }"#,
+            json!({ "s": ["ESTABLISHED", "ESTABLISHD"] }),
+        )
+        .await;
+    assert_eq!(common::error_code(&variable), "BAD_USER_INPUT");
+    assert_eq!(
+        message(&variable),
+        "Variable \"$s\" got an invalid value: $s[1]: expected ProjectStatus!, got \"ESTABLISHD\" (did you mean ESTABLISHED?); ProjectStatus is one of BEING_ESTABLISHED, ESTABLISHED, ESTABLISHED_AND_DELIVERING, COMPLETED."
+    );
     let connection = shared().post(r#"{ projects { name } }"#, json!({})).await;
     assert_eq!(
         message(&connection),

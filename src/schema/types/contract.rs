@@ -165,5 +165,5 @@ pub fn list(args: &Args, cx: &Ctx<'_>) -> Res<'static> {
         _ => contracts.sort_by_cached_key(|c| sort_key(c.signed.map(|s| s.start()), direction, c.code.clone())),
     }
     let types = (ObjType::ProcurementContractConnection, ObjType::ProcurementContractEdge);
-    record_page_keeping(args, cx, types, &contracts, true)
+    record_page_keeping(args, cx, types, &contracts)
 }

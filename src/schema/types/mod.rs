@@ -104,17 +104,20 @@ pub fn all() -> Vec<TypeDef> {
 
 /// A connection page over records in the order given.
 pub fn record_page<T: Stored>(args: &Args, cx: &Ctx<'_>, types: (ObjType, ObjType), records: &[&Arc<T>]) -> Res<'static> {
-    record_page_keeping(args, cx, types, records, false)
+    page_over(args, cx, types, records, || Whole::NotKept)
 }
 
-/// A connection page over records in the order given that keeps the whole list when `keep`,
-/// for what the connection gives over every page.
-pub fn record_page_keeping<T: Stored>(
+/// [`record_page`] that keeps the whole list, for what the connection gives over every page.
+pub fn record_page_keeping<T: Stored>(args: &Args, cx: &Ctx<'_>, types: (ObjType, ObjType), records: &[&Arc<T>]) -> Res<'static> {
+    page_over(args, cx, types, records, || Whole::Records(Arc::new(records.iter().map(|r| Arc::clone(r)).collect::<Vec<Arc<T>>>())))
+}
+
+fn page_over<T: Stored>(
     args: &Args,
     cx: &Ctx<'_>,
     types: (ObjType, ObjType),
     records: &[&Arc<T>],
-    keep: bool,
+    whole: impl FnOnce() -> Whole,
 ) -> Res<'static> {
     connection::page_of_list(
         args,
@@ -123,10 +126,7 @@ pub fn record_page_keeping<T: Stored>(
         records,
         |r| r.code(),
         |r| Item { code: r.code().to_owned(), node: Obj::new(record_type(T::KIND), Arc::clone(r)), link: None },
-        || match keep {
-            true => Whole::Records(Arc::new(records.iter().map(|r| Arc::clone(r)).collect::<Vec<Arc<T>>>())),
-            false => Whole::NotKept,
-        },
+        whole,
     )
 }
 

@@ -1,7 +1,7 @@
 //! `search(text, first)`: ranked hits over every type, from the store's search index; and
 //! `stats`.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use crate::{
     model::{text::words, RecordKind},
@@ -26,16 +26,20 @@ pub struct Hit {
     record: AnyRecord,
     /// The folded query words, shared by every hit of the search.
     query: Arc<[String]>,
+    /// Found once, for `snippet` and `textMatches` alike.
+    matches: OnceLock<Vec<Arc<TextMatch>>>,
 }
 
 impl Hit {
-    fn text_matches(&self) -> Vec<TextMatch> {
-        text_matches(&record_search_fields(self.kind, &self.record), &self.query, self.field)
+    fn text_matches(&self) -> &[Arc<TextMatch>] {
+        self.matches.get_or_init(|| {
+            text_matches(&record_search_fields(self.kind, &self.record), &self.query, self.field).into_iter().map(Arc::new).collect()
+        })
     }
 }
 
-fn text_match_obj(m: TextMatch) -> Out<'static> {
-    Out::Obj(Obj::new(ObjType::TextMatch, Arc::new(m)))
+fn text_match_obj(m: &Arc<TextMatch>) -> Out<'static> {
+    Out::Obj(Obj::new(ObjType::TextMatch, m.clone()))
 }
 
 pub fn types() -> Vec<TypeDef> {
@@ -55,13 +59,13 @@ pub fn types() -> Vec<TypeDef> {
                 "snippet",
                 "TextMatch",
                 "The text of `matchedField` around the words found, with each found word placed. `null` only\nif that text no longer shows the words (a match on a word's spelling the text does not hold).",
-                |h| h.text_matches().into_iter().next().map_or(Out::Null, text_match_obj),
+                |h| h.text_matches().first().map_or(Out::Null, text_match_obj),
             )
             .value(
                 "textMatches",
                 "[TextMatch!]!",
                 "Every field of the hit where a word of the search occurs, `matchedField` first, one match\nper field.",
-                |h| Out::List(h.text_matches().into_iter().map(text_match_obj).collect()),
+                |h| Out::List(h.text_matches().iter().map(text_match_obj).collect()),
             )
             .finish(),
         Object::<TextMatch>::new(ObjType::TextMatch, "Where a search's words occur in one field of a hit, as GitHub's `textMatches`.")
@@ -112,7 +116,7 @@ pub fn fields(object: Object<()>) -> Object<()> {
                 let query: Arc<[String]> = words(text).collect();
                 let hits = hits.iter().zip(found).filter_map(|(hit, found)| {
                     let (kind, record) = found?;
-                    let hit = Hit { score: hit.score, field: hit.field, kind, record, query: query.clone() };
+                    let hit = Hit { score: hit.score, field: hit.field, kind, record, query: query.clone(), matches: OnceLock::new() };
                     Some(Obj::new(ObjType::SearchHit, Arc::new(hit)))
                 });
                 Ok(Out::objs(hits))
