@@ -234,7 +234,9 @@ fn rebuild(data_dir: &DataDir, config: &StoreConfig, meta: &Meta, name: &str, pr
     data_dir.remove_stale(|name| name.starts_with("building-"));
     let building = dir.join(format!("building-{}-{}", std::process::id(), &name["store-".len()..]));
     let written = (|| {
-        let db = open_db(&building, config.cache_bytes)?;
+        // Flushed once, at the end: sled's background flusher would hold the database (its
+        // memory and its file lock) for a moment past the build.
+        let db = sled::Config::new().path(&building).cache_capacity(config.cache_bytes).flush_every_ms(None).open()?;
         build::write(&db, &fixtures.dataset)?;
         // The meta record goes last: a store without it is never reused.
         db.open_tree(keys::trees::META)?.insert(META_KEY, codec::encode(meta)?)?;
@@ -257,8 +259,8 @@ fn rebuild(data_dir: &DataDir, config: &StoreConfig, meta: &Meta, name: &str, pr
     }
     data_dir.remove_stale(|stale| is_superseded(stale, name));
     tracing::info!(path = %target.display(), millis = started.elapsed().as_millis() as u64, "store rebuilt from fixtures");
-    // The building handle is dropped above, but sled's background flusher may hold the file lock
-    // a moment longer; no other process can hold it (the data-directory lock keeps them out).
+    // The building handle is dropped above, but one of sled's I/O threads may still hold the file
+    // lock a moment; no other process can hold it (the data-directory lock keeps them out).
     let mut attempts = 0;
     loop {
         match open_db(&target, config.cache_bytes) {
