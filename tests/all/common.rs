@@ -9,9 +9,9 @@
 use std::{
     io::{BufRead, BufReader},
     path::{Path, PathBuf},
-    process::{Child, Command, Stdio},
+    process::{Child, Command, Output, Stdio},
     sync::OnceLock,
-    time::Duration,
+    time::{Duration, Instant},
 };
 
 use serde_json::{json, Value};
@@ -270,5 +270,67 @@ impl Drop for LoggedBinary {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+/// Runs `command` to completion, killing it after `limit`.
+pub fn run_bounded(mut command: Command, limit: Duration) -> Output {
+    let description = format!("{command:?}");
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {description}: {e} (Node.js and npm are needed: .ci/run installs them)"));
+    let started = Instant::now();
+    // The outputs are small (a few KB), so waiting before reading them cannot block on a full pipe.
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > limit {
+            let _ = child.kill();
+            let output = child.wait_with_output().unwrap();
+            panic!(
+                "{description} took longer than {limit:?}\nstdout:\n{}\nstderr:\n{}",
+                String::from_utf8_lossy(&output.stdout),
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    child.wait_with_output().unwrap()
+}
+
+/// The pinned version of an npm `package` (from `dir/package.json`), and the installed one, if any.
+pub fn npm_versions(dir: &Path, package: &str) -> (String, Option<String>) {
+    let read = |path: PathBuf| -> Option<Value> { serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok() };
+    let manifest = read(dir.join("package.json")).unwrap_or_else(|| panic!("{}/package.json", dir.display()));
+    let pinned = manifest["dependencies"][package].as_str().unwrap_or_else(|| panic!("{package} is pinned")).to_owned();
+    let installed =
+        read(dir.join("node_modules").join(package).join("package.json")).and_then(|m| m["version"].as_str().map(str::to_owned));
+    (pinned, installed)
+}
+
+/// `npm ci --ignore-scripts` in `dir` (within five minutes) unless the pinned versions of
+/// `packages` are installed already, so that a developer without registry access can run the
+/// test once `node_modules` is there.
+pub fn npm_ci(dir: &Path, packages: &[&str]) {
+    let current = |package: &&str| {
+        let (pinned, installed) = npm_versions(dir, package);
+        installed.as_deref() == Some(pinned.as_str())
+    };
+    if packages.iter().all(current) {
+        return;
+    }
+    let mut npm = Command::new("npm");
+    npm.args(["ci", "--ignore-scripts", "--no-audit", "--no-fund"]).current_dir(dir);
+    let output = run_bounded(npm, Duration::from_secs(300));
+    assert!(
+        output.status.success(),
+        "npm ci failed in {}:\n{}\n{}",
+        dir.display(),
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    for package in packages {
+        assert!(current(package), "{package} after npm ci: {:?}", npm_versions(dir, package));
     }
 }

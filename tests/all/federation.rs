@@ -15,7 +15,7 @@ use crate::common;
 
 use std::{
     io::{BufRead, BufReader, Read},
-    path::{Path, PathBuf},
+    path::PathBuf,
     process::{Child, Command, Stdio},
     sync::mpsc,
     time::{Duration, Instant},
@@ -27,50 +27,6 @@ const PACKAGES: [&str; 5] = ["@apollo/composition", "@apollo/gateway", "@apollo/
 
 fn dir() -> PathBuf {
     common::repo().join("tests/federation")
-}
-
-/// The pinned version of `package` (from `package.json`), and the installed one, if any.
-fn versions(dir: &Path, package: &str) -> (String, Option<String>) {
-    let read = |path: PathBuf| -> Option<Value> { serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok() };
-    let manifest = read(dir.join("package.json")).expect("tests/federation/package.json");
-    let pinned = manifest["dependencies"][package].as_str().unwrap_or_else(|| panic!("{package} is pinned")).to_owned();
-    let installed =
-        read(dir.join("node_modules").join(package).join("package.json")).and_then(|m| m["version"].as_str().map(str::to_owned));
-    (pinned, installed)
-}
-
-/// `npm ci --ignore-scripts` (within five minutes) unless the pinned versions are installed.
-fn install(dir: &Path) {
-    if PACKAGES.iter().all(|p| {
-        let (pinned, installed) = versions(dir, p);
-        installed.as_deref() == Some(pinned.as_str())
-    }) {
-        return;
-    }
-    let mut npm = Command::new("npm")
-        .args(["ci", "--ignore-scripts", "--no-audit", "--no-fund"])
-        .current_dir(dir)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("npm (Node.js and npm are needed: scripts/test installs them)");
-    let started = Instant::now();
-    while npm.try_wait().unwrap().is_none() {
-        if started.elapsed() > Duration::from_secs(300) {
-            let _ = npm.kill();
-            let _ = npm.wait();
-            panic!("npm ci in {} took longer than 5 minutes", dir.display());
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    let mut stderr = String::new();
-    npm.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
-    assert!(npm.wait().unwrap().success(), "npm ci failed in {}:\n{stderr}", dir.display());
-    for package in PACKAGES {
-        let (pinned, installed) = versions(dir, package);
-        assert_eq!(installed.as_deref(), Some(pinned.as_str()), "{package} after npm ci");
-    }
 }
 
 /// The gateway and the liaison subgraph (one Node process), killed when dropped.
@@ -157,7 +113,7 @@ async fn counters(server: &common::Server) -> (u64, u64) {
 #[tokio::test]
 async fn a_gateway_composes_capgraph_with_another_subgraph_and_answers_across_both() {
     let started = Instant::now();
-    install(&dir());
+    common::npm_ci(&dir(), &PACKAGES);
     // A server of its own, reading the store for every request (no records kept decoded, no
     // answers kept), so that the store reads counted are this test's and each query's own.
     let server = common::start(capgraph::config::ServeArgs { record_cache_mb: 0, response_cache_mb: 0, ..Default::default() });

@@ -9,11 +9,7 @@
 
 use crate::common;
 
-use std::{
-    path::{Path, PathBuf},
-    process::{Command, Output, Stdio},
-    time::{Duration, Instant},
-};
+use std::{path::PathBuf, process::Command, time::Duration};
 
 use serde_json::Value;
 
@@ -21,80 +17,18 @@ fn audit_dir() -> PathBuf {
     common::repo().join("tests/http-audit")
 }
 
-/// Runs `command` to completion, killing it after `limit`.
-fn run(mut command: Command, limit: Duration) -> Output {
-    let description = format!("{command:?}");
-    let mut child = command
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot start {description}: {e} (Node.js and npm are needed: .ci/run installs them)"));
-    let started = Instant::now();
-    // The outputs are small (a few KB), so waiting before reading them cannot block on a full pipe.
-    while child.try_wait().unwrap().is_none() {
-        if started.elapsed() > limit {
-            let _ = child.kill();
-            let output = child.wait_with_output().unwrap();
-            panic!(
-                "{description} took longer than {limit:?}\nstdout:\n{}\nstderr:\n{}",
-                String::from_utf8_lossy(&output.stdout),
-                String::from_utf8_lossy(&output.stderr)
-            );
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    child.wait_with_output().unwrap()
-}
-
-/// The pinned version of `package` (from `package.json`), and the installed one, if any.
-fn versions(dir: &Path, package: &str) -> (String, Option<String>) {
-    let read = |path: PathBuf| -> Option<Value> { serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok() };
-    let manifest = read(dir.join("package.json")).expect("tests/http-audit/package.json");
-    let pinned = manifest["dependencies"][package].as_str().unwrap_or_else(|| panic!("{package} is pinned")).to_owned();
-    let installed =
-        read(dir.join("node_modules").join(package).join("package.json")).and_then(|m| m["version"].as_str().map(str::to_owned));
-    (pinned, installed)
-}
-
-/// `npm ci --ignore-scripts` unless the pinned versions are installed already (so that a
-/// developer without registry access can run the test once `node_modules` is there).
-fn install(dir: &Path) {
-    let current = ["graphql-http", "graphql"].iter().all(|p| {
-        let (pinned, installed) = versions(dir, p);
-        installed.as_deref() == Some(pinned.as_str())
-    });
-    if current {
-        return;
-    }
-    let mut npm = Command::new("npm");
-    npm.args(["ci", "--ignore-scripts", "--no-audit", "--no-fund"]).current_dir(dir);
-    let output = run(npm, Duration::from_secs(300));
-    assert!(
-        output.status.success(),
-        "npm ci failed in {}:\n{}\n{}",
-        dir.display(),
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    for package in ["graphql-http", "graphql"] {
-        let (pinned, installed) = versions(dir, package);
-        assert_eq!(installed.as_deref(), Some(pinned.as_str()), "{package} after npm ci");
-    }
-}
-
 #[test]
 fn graphql_over_http_audit_passes_with_no_must_or_should_failing() {
     let dir = audit_dir();
-    install(&dir);
+    common::npm_ci(&dir, &["graphql-http", "graphql"]);
     let url = common::shared().url("/graphql");
     let mut node = Command::new("node");
     node.arg("audit.mjs").arg(&url).current_dir(&dir);
-    let output = run(node, Duration::from_secs(120));
+    let output = common::run_bounded(node, Duration::from_secs(120));
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
     // The whole report, for the test log.
-    println!("graphql-http {} audit of {url}:\n{stdout}", versions(&dir, "graphql-http").0);
+    println!("graphql-http {} audit of {url}:\n{stdout}", common::npm_versions(&dir, "graphql-http").0);
     if !stderr.trim().is_empty() {
         eprintln!("{stderr}");
     }
