@@ -75,8 +75,13 @@ pub struct Window {
 
 /// Applies `after`/`before`, then `first`/`last`, to a list of `len` records whose codes `code_at` gives.
 pub fn window<'a>(args: &Args, limits: PageLimits, len: usize, code_at: impl Fn(usize) -> &'a str) -> Result<Window, FieldError> {
+    window_by(args, limits, len, |code| (0..len).find(|&i| code_at(i) == code))
+}
+
+/// [`window`] over a list that finds a code's place itself (`position`), without being walked.
+pub fn window_by(args: &Args, limits: PageLimits, len: usize, position: impl Fn(&str) -> Option<usize>) -> Result<Window, FieldError> {
     let spec = link_window(args, limits)?;
-    let find = |argument: &str, code: &str| (0..len).find(|&i| code_at(i) == code).ok_or_else(|| unknown_cursor(argument, code));
+    let find = |argument: &str, code: &str| position(code).ok_or_else(|| unknown_cursor(argument, code));
     let mut start = 0;
     let mut end = len;
     if let Some(after) = &spec.after {

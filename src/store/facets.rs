@@ -30,6 +30,44 @@ impl ProjectSort {
     }
 }
 
+/// Projects picked by [`ProjectFacets::selection`]: one bit per row, and the order to read them in.
+#[derive(Debug)]
+pub struct Selection {
+    bits: Vec<u64>,
+    len: usize,
+    slot: usize,
+}
+
+impl Selection {
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    fn has(&self, row: u32) -> bool {
+        self.bits.get(row as usize / 64).is_some_and(|word| word & (1 << (row % 64)) != 0)
+    }
+
+    /// The selected rows in the order asked, as far as the caller reads.
+    fn walk<'f>(&'f self, facets: &'f ProjectFacets) -> impl Iterator<Item = u32> + 'f {
+        facets.orders.get(self.slot).into_iter().flatten().copied().filter(|&row| self.has(row))
+    }
+
+    /// The row numbers at `range` of the selection's order.
+    pub fn rows(&self, facets: &ProjectFacets, range: std::ops::Range<usize>) -> Vec<u32> {
+        self.walk(facets).skip(range.start).take(range.len()).collect()
+    }
+
+    /// Where the project `code` stands in the selection's order, if it is selected.
+    pub fn position(&self, facets: &ProjectFacets, code: &str) -> Option<usize> {
+        let row = facets.rows.binary_search_by(|r| r.code.as_str().cmp(code)).ok()? as u32;
+        self.has(row).then(|| self.walk(facets).position(|r| r == row)).flatten()
+    }
+}
+
 /// One project's filterable fields.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ProjectRow {
@@ -171,11 +209,18 @@ impl ProjectFacets {
         self.orders.get(sort.slot(direction)).into_iter().flatten().map(|&i| &self.rows[i as usize])
     }
 
-    /// The row numbers of the projects that every one of `participants` takes part in and that
-    /// `keep` keeps, in the order asked. The filters run over the rows in storage order (a
-    /// sequential scan of [`Filterable`]s) into a bit set, and the order is walked testing one bit per project, so
-    /// neither touches a row at random. [`ProjectFacets::NONE`] takes part in nothing.
-    pub fn select(&self, participants: &[u32], keep: impl Fn(&Filterable) -> bool, sort: ProjectSort, direction: Direction) -> Vec<u32> {
+    /// The projects that every one of `participants` takes part in and that `keep` keeps, as a
+    /// set to read in the order asked. The filters run over the rows in storage order (a
+    /// sequential scan of [`Filterable`]s) into a bit set; a page then walks the order testing
+    /// one bit per project, only as far as the page, so neither touches a row at random and a
+    /// first page does not order the whole list. [`ProjectFacets::NONE`] takes part in nothing.
+    pub fn selection(
+        &self,
+        participants: &[u32],
+        keep: impl Fn(&Filterable) -> bool,
+        sort: ProjectSort,
+        direction: Direction,
+    ) -> Selection {
         let words = self.rows.len().div_ceil(64);
         let mark = |rows: &mut dyn Iterator<Item = u32>| {
             let mut bits = vec![0u64; words];
@@ -196,8 +241,8 @@ impl ProjectFacets {
             None => Box::new(0..self.rows.len() as u32),
         };
         let bits = mark(&mut candidates.filter(|&row| in_others(row) && keep(&self.filterable[row as usize])));
-        let order = self.orders.get(sort.slot(direction)).map(Vec::as_slice).unwrap_or_default();
-        order.iter().copied().filter(|&row| bits[row as usize / 64] & (1 << (row % 64)) != 0).collect()
+        let len = bits.iter().map(|word| word.count_ones() as usize).sum();
+        Selection { bits, len, slot: sort.slot(direction) }
     }
 
     /// One row by number (from [`ProjectFacets::select`]).
@@ -243,19 +288,19 @@ mod tests {
         assert_eq!(codes(ProjectSort::ParticipantCount, Direction::Desc), ["b", "a", "c"]);
         let (fra, deu) = (facets.participant("FRA").unwrap(), facets.participant("DEU").unwrap());
         let taken = |who: &[u32]| {
-            facets
-                .select(who, |_| true, ProjectSort::Name, Direction::Asc)
-                .into_iter()
-                .map(|n| facets.row(n).code.as_str())
-                .collect::<Vec<_>>()
+            let selection = facets.selection(who, |_| true, ProjectSort::Name, Direction::Asc);
+            selection.rows(&facets, 0..selection.len()).into_iter().map(|n| facets.row(n).code.as_str()).collect::<Vec<_>>()
         };
         assert_eq!(taken(&[fra]), ["b"]);
         assert_eq!(taken(&[deu]), ["a", "b"]);
         assert_eq!(taken(&[deu, fra]), ["b"]);
         assert_eq!(taken(&[]), ["a", "c", "b"], "no participant asked: every project");
         assert!(taken(&[deu, ProjectFacets::NONE]).is_empty());
-        let dated = facets.select(&[], |r| r.launched.is_some(), ProjectSort::Launched, Direction::Desc);
-        assert_eq!(dated.into_iter().map(|n| facets.row(n).code.as_str()).collect::<Vec<_>>(), ["b", "c"]);
+        let dated = facets.selection(&[], |r| r.launched.is_some(), ProjectSort::Launched, Direction::Desc);
+        let codes = |rows: Vec<u32>| rows.into_iter().map(|n| facets.row(n).code.as_str()).collect::<Vec<_>>();
+        assert_eq!(codes(dated.rows(&facets, 0..dated.len())), ["b", "c"]);
+        assert_eq!(codes(dated.rows(&facets, 1..2)), ["c"], "a page walks the order from its start");
+        assert_eq!((dated.position(&facets, "c"), dated.position(&facets, "a")), (Some(1), None), "an unselected code has no place");
         assert_eq!(facets.participant("ITA"), None);
     }
 }

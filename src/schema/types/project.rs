@@ -189,7 +189,7 @@ pub fn list(args: &Args, cx: &Ctx<'_>) -> Res<'static> {
     let direction = enums::direction(&order);
 
     let facets = cx.project_facets();
-    let rows = cx.memo(format!("projects {required:?} {area:?} {statuses:?} {kind:?} {from:?} {to:?} {sort:?} {direction:?}"), || {
+    let selection = cx.memo(format!("projects {required:?} {area:?} {statuses:?} {kind:?} {from:?} {to:?} {sort:?} {direction:?}"), || {
         // A participant that takes part in nothing has no number: `NONE` matches no project.
         let required: Vec<u32> = required.iter().map(|code| facets.participant(code).unwrap_or(ProjectFacets::NONE)).collect();
         // An area no project is in has no number, and then no project matches.
@@ -201,27 +201,33 @@ pub fn list(args: &Args, cx: &Ctx<'_>) -> Res<'static> {
                 && from.is_none_or(|from| p.launched.is_some_and(|l| l.start() >= from.start()))
                 && to.is_none_or(|to| p.launched.is_some_and(|l| l.end() <= to.end()))
         };
-        Ok(facets.select(&required, keep, sort, direction))
+        Ok(facets.selection(&required, keep, sort, direction))
     })?;
-    let rows: Vec<u32> = match &text {
+    let (w, total, page) = match &text {
         // The words are not among the facets: read the remaining candidates (one batch).
         Some(text) => {
+            let rows = selection.rows(facets, 0..selection.len());
             let candidates = cx.records::<model::Project>(rows.iter().map(|&n| facets.row(n).code.as_str()))?;
             let hits: HashSet<&str> = candidates
                 .iter()
                 .filter(|p| matches(text, &[&p.code, &p.name, p.acronym.as_deref().unwrap_or(""), &p.purpose]))
                 .map(|p| p.code.as_str())
                 .collect();
-            rows.iter().copied().filter(|&n| hits.contains(facets.row(n).code.as_str())).collect()
+            let rows: Vec<u32> = rows.into_iter().filter(|&n| hits.contains(facets.row(n).code.as_str())).collect();
+            let w = connection::window(args, cx.page, rows.len(), |i| facets.row(rows[i]).code.as_str())?;
+            (w, rows.len(), rows[w.start..w.end].to_vec())
         }
-        None => rows.to_vec(),
+        // Only the page's stretch of the order is walked (and a cursor's, to find it).
+        None => {
+            let w = connection::window_by(args, cx.page, selection.len(), |code| selection.position(facets, code))?;
+            (w, selection.len(), selection.rows(facets, w.start..w.end))
+        }
     };
-    let w = connection::window(args, cx.page, rows.len(), |i| facets.row(rows[i]).code.as_str())?;
-    let codes = rows[w.start..w.end].iter().map(|&n| facets.row(n).code.as_str());
+    let codes = page.iter().map(|&n| facets.row(n).code.as_str());
     let nodes = cx.record_objs(RecordKind::Project, codes)?;
     let items = nodes
         .into_iter()
         .map(|node| Item { code: node.get::<model::Project>().map(|p| p.code.clone()).unwrap_or_default(), node, link: None })
         .collect();
-    Ok(connection::page(ObjType::ProjectConnection, ObjType::ProjectEdge, w, rows.len(), items, Whole::NotKept))
+    Ok(connection::page(ObjType::ProjectConnection, ObjType::ProjectEdge, w, total, items, Whole::NotKept))
 }
