@@ -285,7 +285,7 @@ impl Engine {
             return refused(errors.to_vec(), operation_type);
         }
         let Some(operation) = operation else { return refused(vec![documents::unplannable()], operation_type) };
-        let variables = match variables::coerce_variables(&operation.node, &variables) {
+        let variables = match variables::coerce_variables(&operation.node, &variables, self.limits.suggestions) {
             Ok(variables) => variables,
             Err(error) => return refused(vec![error], operation_type),
         };

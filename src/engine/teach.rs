@@ -18,7 +18,7 @@ use crate::{
 };
 
 /// The closest of `candidates` to `wrong`, if it is close enough to be a likely typo.
-pub(super) fn nearest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+fn nearest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let wrong_lower = wrong.to_lowercase();
     let max = (wrong.chars().count() / 3).max(1);
     candidates
@@ -43,6 +43,14 @@ fn object_fields(registry: &Registry, name: &str) -> Option<Vec<&'static str>> {
         TypeDef::Interface { fields, .. } => Some(fields.iter().map(|(f, _, _)| *f).collect()),
         _ => None,
     }
+}
+
+/// What an enum takes, for a value it does not: the nearest value to `wrong` (only with
+/// `suggestions`) and every value, as one sentence without its final period.
+pub(super) fn enum_hint(ty: &str, values: &[&str], wrong: Option<&str>, suggestions: bool) -> String {
+    let near = wrong.filter(|_| suggestions).and_then(|wrong| nearest(wrong, values.iter().copied()));
+    let near = near.map(|n| format!("Did you mean {n}? ")).unwrap_or_default();
+    format!("{near}{ty} is one of {}", values.join(", "))
 }
 
 /// The text between the first pair of double quotes after `marker` in `message`.
@@ -77,11 +85,7 @@ pub fn reword(error: &mut ServerError, suggestions: bool) {
         if let (Some(ty), Some(value)) = (quoted_after(message, "enumeration type "), quoted_after(message, "does not contain the value "))
         {
             if let Some(values) = enum_values(registry, ty) {
-                let near = nearest(value, values.iter().copied())
-                    .filter(|_| suggestions)
-                    .map(|n| format!(" Did you mean {n}?"))
-                    .unwrap_or_default();
-                extra = format!(".{near} {ty} is one of {}", values.join(", "));
+                extra = format!(". {}", enum_hint(ty, &values, Some(value), suggestions));
             }
         }
     }
@@ -228,8 +232,8 @@ fn check(registry: &Registry, value: &Value, ty: &Ty, path: &str, field: &str, p
                     None => "write one of its values without quotes".to_owned(),
                 };
                 let message = format!(
-                    "Argument \"{path}\" of \"{field}\" takes a {name}, and a string is not an enum value: {fix}. {name} is one of {}.",
-                    names.join(", ")
+                    "Argument \"{path}\" of \"{field}\" takes a {name}, and a string is not an enum value: {fix}. {}.",
+                    enum_hint(name, &names, None, false)
                 );
                 found.push(request_error(code::GRAPHQL_VALIDATION_FAILED, message, Some(pos)));
             }

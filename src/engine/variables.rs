@@ -23,7 +23,8 @@ fn shown(value: &Value) -> String {
     }
 }
 
-fn coerce(value: Value, ty: &Type, path: &mut String) -> Result<Value, String> {
+/// `suggestions` off keeps the nearest enum value out of the messages, as validation's do.
+fn coerce(value: Value, ty: &Type, path: &mut String, suggestions: bool) -> Result<Value, String> {
     if let Value::Null = value {
         return if ty.nullable { Ok(Value::Null) } else { Err(format!("{path}: expected a non-null {ty}, got null")) };
     }
@@ -34,13 +35,13 @@ fn coerce(value: Value, ty: &Type, path: &mut String) -> Result<Value, String> {
                 for (index, item) in items.into_iter().enumerate() {
                     let len = path.len();
                     path.push_str(&format!("[{index}]"));
-                    out.push(coerce(item, inner, path)?);
+                    out.push(coerce(item, inner, path, suggestions)?);
                     path.truncate(len);
                 }
                 Ok(Value::List(out))
             }
             // A single value stands for a list of one.
-            other => Ok(Value::List(vec![coerce(other, inner, path)?])),
+            other => Ok(Value::List(vec![coerce(other, inner, path, suggestions)?])),
         },
         BaseType::Named(name) => {
             let wrong = |value: &Value| Err(format!("{path}: expected {ty}, got {}", shown(value)));
@@ -61,11 +62,9 @@ fn coerce(value: Value, ty: &Type, path: &mut String) -> Result<Value, String> {
                         match item {
                             Some(item) if values.iter().any(|(v, _)| *v == item) => Ok(Value::Enum(Name::new(item))),
                             _ => {
-                                let names = values.iter().map(|(v, _)| *v);
-                                let near = item.and_then(|item| super::teach::nearest(item, names.clone()));
-                                let near = near.map(|n| format!(" (did you mean {n}?)")).unwrap_or_default();
-                                let all = names.collect::<Vec<_>>().join(", ");
-                                Err(format!("{path}: expected {ty}, got {}{near}; {name} is one of {all}", shown(&value)))
+                                let names: Vec<&str> = values.iter().map(|(v, _)| *v).collect();
+                                let hint = super::teach::enum_hint(name, &names, item, suggestions);
+                                Err(format!("{path}: expected {ty}, got {}. {hint}", shown(&value)))
                             }
                         }
                     }
@@ -82,7 +81,7 @@ fn coerce(value: Value, ty: &Type, path: &mut String) -> Result<Value, String> {
                             let field_ty = Type::new(&field.ty.to_string()).ok_or_else(|| format!("{path}: unknown type {}", field.ty))?;
                             match object.shift_remove(field.name) {
                                 Some(item) => {
-                                    out.insert(Name::new(field.name), coerce(item, &field_ty, path)?);
+                                    out.insert(Name::new(field.name), coerce(item, &field_ty, path, suggestions)?);
                                 }
                                 None => match &field.default {
                                     Some(default) => {
@@ -107,7 +106,7 @@ fn coerce(value: Value, ty: &Type, path: &mut String) -> Result<Value, String> {
 }
 
 /// The coerced variables of `operation`, or the first problem.
-pub fn coerce_variables(operation: &OperationDefinition, given: &Variables) -> Result<Variables, ServerError> {
+pub fn coerce_variables(operation: &OperationDefinition, given: &Variables, suggestions: bool) -> Result<Variables, ServerError> {
     let mut coerced = Variables::default();
     for definition in &operation.variable_definitions {
         let name = &definition.node.name.node;
@@ -118,7 +117,7 @@ pub fn coerce_variables(operation: &OperationDefinition, given: &Variables) -> R
                 None if !ty.nullable => Err(format!("Variable \"${name}\" of required type \"{ty}\" was not provided.")),
                 None => Ok(None),
             },
-            Some(value) => coerce(value.clone(), ty, &mut format!("${name}"))
+            Some(value) => coerce(value.clone(), ty, &mut format!("${name}"), suggestions)
                 .map(Some)
                 .map_err(|why| format!("Variable \"${name}\" got an invalid value: {why}.")),
         };

@@ -204,8 +204,12 @@ fn store_dir_name(meta: &Meta) -> String {
     format!("store-{hash}")
 }
 
+fn sled_config(path: &Path, cache_bytes: u64) -> sled::Config {
+    sled::Config::new().path(path).cache_capacity(cache_bytes)
+}
+
 fn open_db(path: &Path, cache_bytes: u64) -> Result<sled::Db, StoreError> {
-    Ok(sled::Config::new().path(path).cache_capacity(cache_bytes).open()?)
+    Ok(sled_config(path, cache_bytes).open()?)
 }
 
 fn read_facets(db: &sled::Db) -> Result<ProjectFacets, StoreError> {
@@ -236,7 +240,7 @@ fn rebuild(data_dir: &DataDir, config: &StoreConfig, meta: &Meta, name: &str, pr
     let written = (|| {
         // Flushed once, at the end: sled's background flusher would hold the database (its
         // memory and its file lock) for a moment past the build.
-        let db = sled::Config::new().path(&building).cache_capacity(config.cache_bytes).flush_every_ms(None).open()?;
+        let db = sled_config(&building, config.cache_bytes).flush_every_ms(None).open()?;
         build::write(&db, &fixtures.dataset)?;
         // The meta record goes last: a store without it is never reused.
         db.open_tree(keys::trees::META)?.insert(META_KEY, codec::encode(meta)?)?;

@@ -132,7 +132,7 @@ async fn misspellings_get_the_nearest_name_and_enums_their_values() {
     assert_eq!(common::error_code(&variable), "BAD_USER_INPUT");
     assert_eq!(
         message(&variable),
-        "Variable \"$s\" got an invalid value: $s[1]: expected ProjectStatus!, got \"ESTABLISHD\" (did you mean ESTABLISHED?); ProjectStatus is one of BEING_ESTABLISHED, ESTABLISHED, ESTABLISHED_AND_DELIVERING, COMPLETED."
+        "Variable \"$s\" got an invalid value: $s[1]: expected ProjectStatus!, got \"ESTABLISHD\". Did you mean ESTABLISHED? ProjectStatus is one of BEING_ESTABLISHED, ESTABLISHED, ESTABLISHED_AND_DELIVERING, COMPLETED."
     );
     let connection = shared().post(r#"{ projects { name } }"#, json!({})).await;
     assert_eq!(

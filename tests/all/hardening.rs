@@ -538,6 +538,17 @@ async fn suggestions_follow_introspection_unless_set_on_their_own() {
         let helped = post_query(&open, query).await;
         assert!(helped.body["errors"][0]["message"].as_str().unwrap().contains("Did you mean"), "{:#}", helped.body);
     }
+    // The same for an enum value in a variable, which is coerced after validation.
+    let body = json!({
+        "query": "query ($s: [ProjectStatus!]) { projects(filter: { status: $s }) { totalCount } }",
+        "variables": { "s": ["ESTABLISHD"] },
+    });
+    let refused = post_json(&closed, &body).await;
+    refused.expect(200, "BAD_USER_INPUT");
+    let message = refused.body["errors"][0]["message"].as_str().unwrap();
+    assert!(!message.contains("Did you mean"), "{message}");
+    let helped = post_json(&open, &body).await;
+    assert!(helped.body["errors"][0]["message"].as_str().unwrap().contains("Did you mean ESTABLISHED?"), "{:#}", helped.body);
 }
 
 /// Resident memory of a process, in KiB.
